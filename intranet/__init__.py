@@ -1,0 +1,170 @@
+"""Intranet of Kantor Imigrasi Kelas I Non TPI Jakarta Pusat."""
+
+import logging
+import os
+
+from flask import Flask, request
+from flask_login import current_user
+
+from config import INSTANCE_DIR, Config, get_config
+
+from . import policy
+from .extensions import babel, csrf, db, htmx, init_database, login_manager, mail
+
+# Feature blueprints, in navigation order. Each module exposes ``bp`` and ``NAV``:
+# a list of (endpoint, label) shown to whoever the endpoint's policy admits.
+FEATURES = [
+    "intranet.core.views",
+    "intranet.auth.views",
+    "intranet.people.views",
+    "intranet.audit.views",
+    "intranet.mailcatcher.views",
+]
+
+
+def _project_root():
+    return os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def create_app(config=None, **overrides):
+    root = _project_root()
+    app = Flask(
+        __name__,
+        template_folder=os.path.join(root, "templates"),
+        static_folder=os.path.join(root, "static"),
+        instance_path=str(INSTANCE_DIR),
+    )
+    if config is None or isinstance(config, str):
+        config = get_config(config)
+    app.config.from_object(config)
+    app.config.update(overrides)
+    if isinstance(config, type) and issubclass(config, Config):
+        config.check()
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    _init_extensions(app)
+    _register_features(app)
+    _register_hooks(app)
+    from .core.errors import register_error_handlers
+
+    register_error_handlers(app)
+    from .core import filters
+
+    filters.register(app)
+    from .cli import register_cli
+
+    register_cli(app)
+    return app
+
+
+def _init_extensions(app):
+    url = app.config["DATABASE_URL"]
+    if url.startswith("sqlite:///"):
+        os.makedirs(os.path.dirname(url[len("sqlite:///") :]) or ".", exist_ok=True)
+    init_database(url)
+    login_manager.init_app(app)
+    mail.init_app(app)
+    htmx.init_app(app)
+    app.config["WTF_CSRF_CHECK_DEFAULT"] = False  # checked in _before_request, after the policy
+    csrf.init_app(app)
+
+    translation_dirs = [os.path.join(os.path.dirname(__file__), "translations")]
+    babel.init_app(
+        app,
+        locale_selector=_select_locale,
+        timezone_selector=lambda: "Asia/Jakarta",
+        default_translation_directories=";".join(translation_dirs),
+    )
+
+    from .auth.sessions import load_user_from_session
+
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    login_manager.request_loader(lambda req: load_user_from_session())
+    login_manager.user_loader(lambda _id: None)
+    login_manager.unauthorized_handler(_unauthorized)
+
+
+def _select_locale():
+    languages = ("id", "en")
+    if current_user and current_user.is_authenticated and current_user.language in languages:
+        return current_user.language
+    cookie = request.cookies.get("lang")
+    if cookie in languages:
+        return cookie
+    return "id"
+
+
+def _unauthorized():
+    from flask import redirect, url_for
+
+    from .core.responses import hx_redirect
+
+    target = url_for("auth.login", next=request.full_path if request.method == "GET" else None)
+    if request.headers.get("HX-Request"):
+        return hx_redirect(target)
+    return redirect(target)
+
+
+def _register_features(app):
+    import importlib
+
+    nav = []
+    for name in FEATURES:
+        module = importlib.import_module(name)
+        app.register_blueprint(module.bp)
+        nav.extend(getattr(module, "NAV", []))
+    app.extensions["intranet_nav"] = nav
+
+
+def _register_hooks(app):
+    @app.before_request
+    def _before_request():
+        if request.endpoint == "static":
+            return None
+        db.connect(reuse_if_open=True)
+        response = policy.enforce()
+        if response is not None:
+            return response
+        if app.config.get("WTF_CSRF_ENABLED", True) and request.method not in (
+            "GET",
+            "HEAD",
+            "OPTIONS",
+        ):
+            csrf.protect()
+        return None
+
+    @app.teardown_request
+    def _teardown(exc):
+        if not db.is_closed():
+            db.close()
+
+    @app.after_request
+    def _security_headers(response):
+        h = response.headers
+        h.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: "
+            + app.config.get("CSP_IMG_EXTRA", "")
+            + "; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+            "form-action 'self'; frame-ancestors 'none'",
+        )
+        h.setdefault("X-Content-Type-Options", "nosniff")
+        h.setdefault("Referrer-Policy", "same-origin")
+        h.setdefault("X-Frame-Options", "DENY")
+        h.setdefault("Permissions-Policy", "camera=(self), geolocation=(self), microphone=()")
+        if current_user and current_user.is_authenticated and request.endpoint != "static":
+            h["Cache-Control"] = "no-store"
+        # htmx: a boosted page and its fragment share a URL; keep caches apart.
+        h.add("Vary", "HX-Request")
+        return response
+
+    @app.context_processor
+    def _layout_context():
+        user = current_user if current_user and current_user.is_authenticated else None
+        items = []
+        for endpoint, label in app.extensions["intranet_nav"]:
+            pol = policy.policy_for(endpoint, app)
+            if pol is not None and policy.PUBLIC not in pol and policy.admits(pol, user):
+                items.append((endpoint, label))
+        return {"nav_items": items, "current_locale": str(_select_locale())}

@@ -1,0 +1,76 @@
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from ..core.responses import redirect_to, render, render_invalid
+from ..policy import SIGNED_IN, public, roles
+from . import services
+from .forms import ChangePasswordForm, LoginForm
+
+bp = Blueprint("auth", __name__)
+
+NAV = [("auth.change_password", _l("Password"))]
+
+
+def safe_next(target):
+    """Only paths on this site: no scheme, no host, no protocol-relative //host."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target:
+        return None
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("core.home"))
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    error = None
+    if form.validate_on_submit():
+        try:
+            services.sign_in(form.login.data, form.password.data, request.remote_addr)
+        except services.SignInError as exc:
+            error = str(exc)
+        else:
+            return redirect_to(safe_next(form.next.data) or url_for("core.home"))
+    if request.method == "POST":
+        return render_invalid("auth/login.html", form=form, error=error)
+    return render("auth/login.html", form=form, error=error)
+
+
+@bp.post("/logout")
+@roles(SIGNED_IN)
+def logout():
+    services.sign_out(current_user._get_current_object())
+    flash(_("You have signed out."), "success")
+    return redirect_to(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@roles(SIGNED_IN)
+def change_password():
+    form = ChangePasswordForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            services.change_password(
+                current_user._get_current_object(), form.current.data, form.new.data
+            )
+        except services.SignInError as exc:
+            error = str(exc)
+        else:
+            flash(_("Your password was changed. Sign in again with the new password."), "success")
+            return redirect_to(url_for("auth.login"))
+    if request.method == "POST":
+        return render_invalid("auth/change_password.html", form=form, error=error)
+    return render("auth/change_password.html", form=form, error=error)

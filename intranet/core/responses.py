@@ -1,0 +1,35 @@
+"""Response helpers shared by every feature: page-or-fragment rendering and htmx redirects."""
+
+from flask import make_response, redirect, render_template, request
+
+
+def is_fragment_request():
+    """True for htmx requests that want a fragment (not boosted navigation)."""
+    hx = getattr(request, "htmx", None)
+    return bool(hx) and not hx.boosted
+
+
+def render(template, status=200, **context):
+    """Render a page; the same template renders as a fragment for htmx (non-boosted) requests.
+
+    Templates extend ``layout`` (``base.html`` or ``_fragment.html``)."""
+    context.setdefault("layout", "_fragment.html" if is_fragment_request() else "base.html")
+    return make_response(render_template(template, **context), status)
+
+
+def render_invalid(template, **context):
+    """Validation errors: re-render the form with 422 (htmx is configured to swap 422)."""
+    return render(template, status=422, **context)
+
+
+def hx_redirect(location):
+    response = make_response("", 204)
+    response.headers["HX-Redirect"] = location
+    return response
+
+
+def redirect_to(location):
+    """POST/redirect/GET that also works for htmx form posts."""
+    if is_fragment_request():
+        return hx_redirect(location)
+    return redirect(location, code=303)

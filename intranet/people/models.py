@@ -1,0 +1,96 @@
+"""Units, users and their roles, and server-side sign-in sessions."""
+
+from peewee import (
+    BooleanField,
+    CharField,
+    DateTimeField,
+    FloatField,
+    ForeignKeyField,
+    TextField,
+)
+
+from ..models import BaseModel, utcnow
+
+# Roles of DESIGN §2, in the order they are listed to admins.
+ROLES = (
+    "pegawai",
+    "atasan",
+    "loket",
+    "keuangan",
+    "resepsionis",
+    "izin_tinggal",
+    "inteldakim",
+    "kepala",
+    "admin",
+)
+
+
+class Unit(BaseModel):
+    code = CharField(max_length=20, unique=True)
+    name = CharField(max_length=200)
+    created_at = DateTimeField(default=utcnow)
+
+
+class User(BaseModel):
+    nip = CharField(max_length=18, unique=True)
+    name = CharField(max_length=200)
+    email = CharField(max_length=254, unique=True)
+    unit = ForeignKeyField(Unit, null=True, backref="members", on_delete="SET NULL")
+    supervisor = ForeignKeyField("self", null=True, backref="reports", on_delete="SET NULL")
+    position = CharField(max_length=200, default="")
+    password_hash = CharField(max_length=255)
+    is_active = BooleanField(default=True, index=True)
+    language = CharField(max_length=5, default="id")
+    wfh_address = TextField(default="")
+    wfh_lat = FloatField(null=True)
+    wfh_lon = FloatField(null=True)
+    created_at = DateTimeField(default=utcnow)
+    updated_at = DateTimeField(default=utcnow)
+    password_changed_at = DateTimeField(default=utcnow)
+
+    # Flask-Login protocol. The id is the server-side session key (see auth.sessions), so this is
+    # only used for display; is_active drives Flask-Login's refusal of deactivated accounts.
+    is_authenticated = True
+    is_anonymous = False
+
+    def get_id(self):
+        return str(self.id)
+
+    @property
+    def role_names(self):
+        cached = getattr(self, "_role_cache", None)
+        if cached is None:
+            cached = frozenset(r.role for r in UserRole.select(UserRole.role).where(
+                UserRole.user == self.id))
+            self._role_cache = cached
+        return cached
+
+    def has_role(self, *roles):
+        return bool(self.role_names.intersection(roles))
+
+    @property
+    def display_nip(self):
+        n = self.nip
+        if len(n) == 18:
+            return f"{n[:8]} {n[8:14]} {n[14]} {n[15:]}"
+        return n
+
+
+class UserRole(BaseModel):
+    user = ForeignKeyField(User, backref="roles", on_delete="CASCADE")
+    role = CharField(max_length=30)
+
+    class Meta:
+        indexes = ((("user", "role"), True),)
+
+
+class UserSession(BaseModel):
+    """One row per signed-in browser. The cookie holds only ``key``; deleting the row ends the
+    session at once, wherever the cookie was copied to."""
+
+    key = CharField(max_length=64, unique=True)
+    user = ForeignKeyField(User, backref="sessions", on_delete="CASCADE")
+    created_at = DateTimeField(default=utcnow)
+    last_seen_at = DateTimeField(default=utcnow)
+    ip = CharField(max_length=64, default="")
+    user_agent = CharField(max_length=300, default="")

@@ -1,0 +1,161 @@
+"""Admin pages for users: list with active search, create, edit, deactivate, roles."""
+
+from flask import Blueprint, abort, flash, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from markupsafe import escape
+from peewee import JOIN, fn
+
+from ..core.responses import redirect_to, render, render_invalid
+from ..policy import roles
+from . import services
+from .forms import ROLE_LABELS, UserForm
+from .models import Unit, User, UserRole
+
+bp = Blueprint("people", __name__, url_prefix="/admin/users")
+
+NAV = [("people.list_users", _l("Users"))]
+
+PAGE_SIZE = 50
+
+
+@bp.get("/")
+@roles("admin")
+def list_users():
+    q = (request.args.get("q") or "").strip()
+    role = request.args.get("role") or ""
+    status = request.args.get("status") or "active"
+    try:
+        page = max(1, int(request.args.get("page", 1)))
+    except ValueError:
+        page = 1
+    query = User.select(User, Unit).join(Unit, JOIN.LEFT_OUTER).order_by(User.name)
+    if q:
+        like = f"%{q.lower()}%"
+        query = query.where(
+            fn.LOWER(User.name).contains(q.lower())
+            | User.nip.startswith(q.replace(" ", ""))
+            | (fn.LOWER(User.email) ** like)
+        )
+    if role:
+        query = query.where(User.id.in_(UserRole.select(UserRole.user).where(UserRole.role == role)))
+    if status == "active":
+        query = query.where(User.is_active == True)  # noqa: E712
+    elif status == "inactive":
+        query = query.where(User.is_active == False)  # noqa: E712
+    total = query.count()
+    users = list(query.paginate(page, PAGE_SIZE))
+    roles_by_user = {}
+    if users:
+        for ur in UserRole.select().where(UserRole.user.in_([u.id for u in users])):
+            roles_by_user.setdefault(ur.user_id, []).append(ur.role)
+    context = dict(
+        users=users, roles_by_user=roles_by_user, q=q, role=role, status=status, page=page,
+        total=total, pages=max(1, -(-total // PAGE_SIZE)), role_labels=ROLE_LABELS,
+    )
+    if request.htmx and not request.htmx.boosted and request.htmx.target == "user-rows":
+        return render("people/_user_rows.html", **context)
+    return render("people/list.html", **context)
+
+
+def _form_fields(form):
+    sup = None
+    if form.supervisor_nip.data:
+        sup = User.get_or_none(User.nip == form.supervisor_nip.data)
+    return dict(
+        nip=form.nip.data,
+        name=form.name.data.strip(),
+        email=form.email.data,
+        position=(form.position.data or "").strip(),
+        unit=form.unit.data or None,
+        supervisor=sup,
+        language=form.language.data,
+        wfh_address=form.wfh_address.data or "",
+        wfh_lat=float(form.wfh_lat.data) if form.wfh_lat.data is not None else None,
+        wfh_lon=float(form.wfh_lon.data) if form.wfh_lon.data is not None else None,
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles("admin")
+def create_user():
+    form = UserForm()
+    if form.validate_on_submit():
+        user = services.create_user(
+            **_form_fields(form), password=form.password.data, roles=form.roles.data,
+            actor=current_user._get_current_object(),
+        )
+        flash(_("User %(name)s was created.", name=user.name), "success")
+        return redirect_to(url_for("people.edit_user", user_id=user.id))
+    if request.method == "POST":
+        return render_invalid("people/form.html", form=form, user=None)
+    return render("people/form.html", form=form, user=None)
+
+
+@bp.route("/<int:user_id>", methods=["GET", "POST"])
+@roles("admin")
+def edit_user(user_id):
+    user = User.get_or_none(User.id == user_id) or abort(404)
+    form = UserForm(user=user)
+    if request.method == "GET":
+        form.nip.data = user.nip
+        form.name.data = user.name
+        form.email.data = user.email
+        form.position.data = user.position
+        form.unit.data = user.unit_id or 0
+        form.supervisor_nip.data = user.supervisor.nip if user.supervisor_id else ""
+        form.language.data = user.language
+        form.roles.data = sorted(user.role_names)
+        form.wfh_address.data = user.wfh_address
+        form.wfh_lat.data = user.wfh_lat
+        form.wfh_lon.data = user.wfh_lon
+    elif form.validate_on_submit():
+        services.update_user(
+            user, **_form_fields(form), roles=form.roles.data, password=form.password.data or None,
+            actor=current_user._get_current_object(),
+        )
+        flash(_("Changes to %(name)s were saved.", name=user.name), "success")
+        return redirect_to(url_for("people.edit_user", user_id=user.id))
+    else:
+        return render_invalid("people/form.html", form=form, user=user)
+    return render("people/form.html", form=form, user=user)
+
+
+@bp.post("/validate/<field>")
+@roles("admin")
+def validate_user_field(field):
+    """Inline validation: the feedback for one field of the user form."""
+    user = None
+    if request.args.get("user_id", "").isdigit():
+        user = User.get_or_none(User.id == int(request.args["user_id"]))
+    form = UserForm(user=user, meta={"csrf": False})
+    if field not in form._fields or field in ("csrf_token", "roles"):
+        abort(404)
+    form.validate()
+    errors = form[field].errors
+    message = str(errors[0]) if errors else ""
+    return (
+        f'<div class="invalid-feedback d-block" id="fb-{escape(field)}">{escape(message)}</div>'
+    )
+
+
+@bp.post("/<int:user_id>/deactivate")
+@roles("admin")
+def deactivate_user(user_id):
+    user = User.get_or_none(User.id == user_id) or abort(404)
+    if user.id == current_user.id:
+        flash(_("You cannot deactivate your own account."), "danger")
+    else:
+        services.deactivate_user(user, actor=current_user._get_current_object())
+        flash(_("%(name)s was deactivated and signed out everywhere.", name=user.name), "success")
+    return redirect_to(url_for("people.edit_user", user_id=user.id))
+
+
+@bp.post("/<int:user_id>/reactivate")
+@roles("admin")
+def reactivate_user(user_id):
+    user = User.get_or_none(User.id == user_id) or abort(404)
+    services.reactivate_user(user, actor=current_user._get_current_object())
+    flash(_("%(name)s was reactivated.", name=user.name), "success")
+    return redirect_to(url_for("people.edit_user", user_id=user.id))

@@ -1,0 +1,36 @@
+"""RQ worker with the scheduler, running inside the intranet's app context.
+
+    python worker.py [--burst] [queue ...]
+
+Jobs carry row ids only and open their own database connection (see intranet.jobs).
+"""
+
+import argparse
+import sys
+
+from rq import Worker
+from rq.serializers import JSONSerializer
+
+from intranet import create_app
+from intranet.extensions import get_redis
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("queues", nargs="*")
+    parser.add_argument("--burst", action="store_true", help="stop when the queues are empty")
+    args = parser.parse_args(argv)
+    app = create_app()
+    with app.app_context():
+        from intranet.scheduling import register_schedules
+
+        connection = get_redis()
+        queues = args.queues or [app.config["RQ_QUEUE"]]
+        register_schedules(app, connection)
+        worker = Worker(queues, connection=connection, serializer=JSONSerializer)
+        worker.work(with_scheduler=True, burst=args.burst)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
