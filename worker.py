@@ -22,11 +22,11 @@ def main(argv=None):
     args = parser.parse_args(argv)
     app = create_app()
     with app.app_context():
-        from intranet.scheduling import register_schedules
+        from intranet.scheduling import load_job_modules
 
         connection = get_redis()
         queues = args.queues or [app.config["RQ_QUEUE"]]
-        register_schedules(app, connection)
+        load_job_modules()
         worker = Worker(queues, connection=connection, serializer=JSONSerializer)
         worker.work(with_scheduler=True, burst=args.burst)
     return 0

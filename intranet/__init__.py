@@ -68,7 +68,9 @@ def _init_extensions(app):
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False  # checked in _before_request, after the policy
     csrf.init_app(app)
 
-    translation_dirs = [os.path.join(os.path.dirname(__file__), "translations")]
+    from .i18n import translation_directories
+
+    translation_dirs = translation_directories()
     babel.init_app(
         app,
         locale_selector=_select_locale,

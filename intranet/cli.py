@@ -130,6 +130,76 @@ def demo_load(staff, accounts_file):
         click.echo("demo data already present")
 
 
+
+
+i18n_cli = AppGroup("i18n", help="Translation catalogs (one per feature).")
+
+
+def _load_catalog(tdir):
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import read_po
+
+    path = os.path.join(tdir, "id", "LC_MESSAGES", "messages.po")
+    if os.path.exists(path):
+        with open(path, "rb") as fh:
+            return path, read_po(fh, locale="id")
+    return path, Catalog(locale="id", project="intranet", charset="utf-8")
+
+
+@i18n_cli.command("extract")
+def i18n_extract():
+    """Add new message ids to every catalog (untranslated) and drop ids no longer used."""
+    from babel.messages.pofile import write_po
+
+    from .i18n import catalogs, extract_messages
+
+    for tdir, files in catalogs():
+        path, catalog = _load_catalog(tdir)
+        ids = extract_messages(files)
+        for message, (fname, lineno) in ids.items():
+            key = message[0] if isinstance(message, tuple) else message
+            if key not in catalog:
+                catalog.add(message, string=("", "") if isinstance(message, tuple) else "",
+                            locations=[(fname, lineno)])
+        wanted = {m[0] if isinstance(m, tuple) else m for m in ids}
+        for msg in list(catalog):
+            if msg.id and msg.id not in wanted:
+                del catalog[msg.id]
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as fh:
+            write_po(fh, catalog, omit_header=False, sort_output=True, no_location=True,
+                     width=100)
+        click.echo(f"{os.path.relpath(path)}: {len(catalog)} messages")
+
+
+def missing_translations():
+    """[(catalog path, msgid, where)] for every id without an Indonesian translation."""
+    from .i18n import catalogs, extract_messages
+
+    problems = []
+    for tdir, files in catalogs():
+        path, catalog = _load_catalog(tdir)
+        for message, where in extract_messages(files).items():
+            key = message[0] if isinstance(message, tuple) else message
+            entry = catalog.get(key)
+            strings = entry.string if entry is not None else ""
+            strings = strings if isinstance(strings, tuple) else (strings,)
+            if entry is None or not all(strings):
+                problems.append((os.path.relpath(path), key, f"{where[0]}:{where[1]}"))
+    return problems
+
+
+@i18n_cli.command("check")
+def i18n_check():
+    """Exit 1 when a user-facing string has no Indonesian translation."""
+    problems = missing_translations()
+    for path, key, where in problems:
+        click.echo(f"{path}: untranslated {key!r} ({where})")
+    if problems:
+        sys.exit(1)
+    click.echo("every message is translated")
+
+
 def register_cli(app):
-    for group in (db_cli, users_cli, audit_cli, demo_cli):
+    for group in (db_cli, users_cli, audit_cli, demo_cli, i18n_cli):
         app.cli.add_command(group)

@@ -2,8 +2,8 @@
 
 Loaded once by ./run (``flask --app intranet demo load``); the role accounts' NIPs and passwords
 are written to ``instance/demo_accounts.txt`` (mode 0600) and printed by ./run. Feature modules
-add their own demo data by appending a function to ``FEATURE_LOADERS``; it receives a ``Faker``
-and the dict of role accounts.
+add their own demo data with a module listed in ``DEMO_MODULES`` whose ``load(fake, accounts)``
+receives a ``Faker`` (id_ID) and the dict of role accounts.
 """
 
 import datetime as dt
@@ -41,7 +41,8 @@ ROLE_ACCOUNTS = [
     ("inteldakim", ["inteldakim", "pegawai"], "INTELDAKIM", "Petugas Intelijen Keimigrasian"),
 ]
 
-FEATURE_LOADERS = []
+# Modules with a ``load(fake, accounts)`` function, run after the people are in place.
+DEMO_MODULES = []
 
 # Office location (Jl. Merpati Blok B-12 No. 3, Kemayoran): WFH homes are scattered around Jakarta.
 OFFICE_LAT, OFFICE_LON = -6.1612, 106.8452
@@ -117,8 +118,10 @@ def load_demo(staff=150, accounts_file=None, seed=2026):
             roles = ["pegawai"] + (["loket"] if code == "LANTASKIM" and i % 3 == 0 else [])
             UserRole.insert_many([{"user": user.id, "role": r} for r in roles]).execute()
         record("demo.loaded", object_type="System", detail={"staff": User.select().count()})
-    for loader in FEATURE_LOADERS:
-        loader(fake, accounts)
+    import importlib
+
+    for module in DEMO_MODULES:
+        importlib.import_module(module).load(fake, accounts)
     if accounts_file:
         os.makedirs(os.path.dirname(accounts_file), exist_ok=True)
         fd = os.open(accounts_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

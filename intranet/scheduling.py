@@ -1,10 +1,53 @@
-"""Registry of periodic jobs. Features append (name, interval_seconds, "module:function").
+"""Registry of periodic jobs (DESIGN §4 "Scheduler").
 
-The outbox issue turns this into recorded, de-duplicated runs; until then it only holds the list.
+A feature declares its periodic jobs in its ``jobs.py`` with the decorator, and lists that module
+in ``JOB_MODULES``:
+
+    from ..scheduling import periodic
+
+    @periodic("owl.permit_scan", daily_at="06:00")       # WIB wall-clock time
+    def permit_scan(): ...
+
+    @periodic("notify.reconcile", every_seconds=60)
+    def reconcile(): ...
+
+``worker.py`` imports JOB_MODULES and hands the registry to the scheduler runner (notify issue),
+which records each run and makes sure two workers never run the same slot twice.
+Every periodic job must be idempotent: running it twice changes nothing.
 """
 
-PERIODIC_JOBS = []
+import importlib
+from dataclasses import dataclass
+
+JOB_MODULES = []
 
 
-def register_schedules(app, connection):
-    return list(PERIODIC_JOBS)
+@dataclass(frozen=True)
+class PeriodicJob:
+    name: str
+    func_path: str  # "module:function", importable by RQ
+    every_seconds: int | None = None
+    daily_at: str | None = None  # "HH:MM" in Asia/Jakarta
+
+
+PERIODIC_JOBS: dict[str, PeriodicJob] = {}
+
+
+def periodic(name, *, every_seconds=None, daily_at=None):
+    if (every_seconds is None) == (daily_at is None):
+        raise ValueError("give exactly one of every_seconds or daily_at")
+
+    def decorator(func):
+        PERIODIC_JOBS[name] = PeriodicJob(
+            name=name, func_path=f"{func.__module__}:{func.__name__}",
+            every_seconds=every_seconds, daily_at=daily_at,
+        )
+        return func
+
+    return decorator
+
+
+def load_job_modules():
+    for module in JOB_MODULES:
+        importlib.import_module(module)
+    return dict(PERIODIC_JOBS)
