@@ -103,9 +103,9 @@ def _unauthorized():
     from .core.responses import hx_redirect
 
     target = url_for("auth.login", next=request.full_path if request.method == "GET" else None)
-    if request.headers.get("HX-Request"):
-        return hx_redirect(target)
-    return redirect(target)
+    response = hx_redirect(target) if request.headers.get("HX-Request") else redirect(target)
+    response.headers["X-Auth-Required"] = "1"
+    return response
 
 
 def _register_features(app):
