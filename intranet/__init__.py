@@ -41,7 +41,9 @@ def create_app(config=None, **overrides):
     if isinstance(config, type) and issubclass(config, Config):
         config.check()
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     _init_extensions(app)
     _register_features(app)
     _register_hooks(app)

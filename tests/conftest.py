@@ -19,7 +19,7 @@ import pytest
 
 os.environ.setdefault("APP_ENV", "test")
 
-from aiosmtpd.controller import Controller  # noqa: E402
+from aiosmtpd.controller import Controller
 
 TEST_PASSWORD = "Rahasia-Kanim-2026"
 
@@ -59,8 +59,9 @@ class MailSink:
         self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
 
     async def handle_DATA(self, server, session, envelope):
-        msg = email.message_from_bytes(envelope.original_content or envelope.content,
-                                       policy=email.policy.default)
+        msg = email.message_from_bytes(
+            envelope.original_content or envelope.content, policy=email.policy.default
+        )
         msg.envelope_to = list(envelope.rcpt_tos)
         with self.lock:
             self.messages.append(msg)
@@ -139,8 +140,9 @@ def _truncate_all():
         db.execute_sql(
             "TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"
         )
-        db.execute_sql("INSERT INTO audit_head (id, last_hash, count) VALUES (1, %s, 0)",
-                       ("0" * 64,))
+        db.execute_sql(
+            "INSERT INTO audit_head (id, last_hash, count) VALUES (1, %s, 0)", ("0" * 64,)
+        )
 
 
 @pytest.fixture
@@ -219,7 +221,7 @@ class TestClient:
         assert m, f"no CSRF token on {path}"
         return m.group(1)
 
-    def post_form(self, path, data=None, htmx=False, token_from="/login", **kw):
+    def post_form(self, path, data=None, htmx=False, token_from="/login", **kw):  # noqa: S107
         headers = kw.pop("headers", {})
         headers["X-CSRFToken"] = self.csrf_token(token_from)
         if htmx:
@@ -246,9 +248,8 @@ def make_nip(seq=None, gender=1):
 
 @pytest.fixture
 def make_user(app_ctx):
-    from intranet.people.models import User, UserRole
-
     from intranet.auth.passwords import hash_password
+    from intranet.people.models import User, UserRole
 
     pw_hash = hash_password(TEST_PASSWORD)
     counter = {"n": 0}
@@ -260,8 +261,14 @@ def make_user(app_ctx):
         while nip is None or User.select().where(User.nip == nip).exists():
             nip = make_nip()
         user = User.create(
-            nip=nip, name=name or f"Pegawai Uji {n}", email=email or f"user{n}@test.local",
-            password_hash=pw_hash, supervisor=supervisor, unit=unit, is_active=active, **extra,
+            nip=nip,
+            name=name or f"Pegawai Uji {n}",
+            email=email or f"user{n}@test.local",
+            password_hash=pw_hash,
+            supervisor=supervisor,
+            unit=unit,
+            is_active=active,
+            **extra,
         )
         for role in set(roles) | {"pegawai"}:
             UserRole.create(user=user, role=role)
@@ -305,8 +312,7 @@ def run_jobs(app):
 
     def run():
         with app.app_context():
-            worker = SimpleWorker([get_queue()], connection=get_redis(),
-                                  serializer=JSONSerializer)
+            worker = SimpleWorker([get_queue()], connection=get_redis(), serializer=JSONSerializer)
             worker.work(burst=True)
 
     return run
@@ -330,8 +336,13 @@ def live_server(app):
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
 ]
 
 
