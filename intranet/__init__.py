@@ -3,7 +3,7 @@
 import logging
 import os
 
-from flask import Flask, request
+from flask import Flask, has_request_context, request
 from flask_login import current_user
 
 from config import INSTANCE_DIR, Config, get_config
@@ -91,6 +91,8 @@ def _init_extensions(app):
 
 def _select_locale():
     languages = ("id", "en")
+    if not has_request_context():
+        return "id"  # workers, jobs and CLI: the office language (e-mails use force_locale)
     if current_user and current_user.is_authenticated and current_user.language in languages:
         return current_user.language
     cookie = request.cookies.get("lang")
