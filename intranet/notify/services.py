@@ -459,12 +459,13 @@ def counts_by_kind():
 
 
 COUNTS_CACHE_KEY = "intranet:notify:counts"
-COUNTS_CACHE_SECONDS = 5
+COUNTS_CACHE_SECONDS = 10
 
 
 def cached_counts():
-    """(by status, by kind): grouped counts over the whole outbox take a while on a million
-    rows, so the admin page shares them for a few seconds (dropped after every admin action)."""
+    """(by status, by kind, id of the newest dead row): grouped counts over the whole outbox take
+    a while on a million rows, so the admin page shares them for a few seconds (dropped after
+    every admin action)."""
     import json
 
     from ..extensions import get_redis
@@ -475,21 +476,22 @@ def cached_counts():
         cached = None
     if cached:
         data = json.loads(cached)
-        return data["status"], data["kind"]
+        return data["status"], data["kind"], data["latest_dead"]
     by_kind = counts_by_kind()
     by_status = {}
     for statuses in by_kind.values():
         for status, n in statuses.items():
             by_status[status] = by_status.get(status, 0) + n
+    latest_dead = latest_dead_id() if by_status.get(DEAD) else None
     try:
         get_redis().set(
             COUNTS_CACHE_KEY,
-            json.dumps({"status": by_status, "kind": by_kind}),
+            json.dumps({"status": by_status, "kind": by_kind, "latest_dead": latest_dead}),
             ex=COUNTS_CACHE_SECONDS,
         )
     except (redis.RedisError, OSError):
         pass
-    return by_status, by_kind
+    return by_status, by_kind, latest_dead
 
 
 def forget_counts():

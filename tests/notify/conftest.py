@@ -1,6 +1,7 @@
 """Outbox fixtures: real ``python worker.py`` processes against the test's database, Redis and
 SMTP sink."""
 
+import logging
 import os
 import signal
 import subprocess
@@ -10,6 +11,17 @@ import time
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+@pytest.fixture(autouse=True)
+def quiet_smtp_log():
+    """aiosmtpd logs every SMTP command at INFO; with hundreds of messages per test that logging
+    (captured by pytest) costs more than the SMTP server itself."""
+    logger = logging.getLogger("mail.log")
+    level = logger.level
+    logger.setLevel(logging.WARNING)
+    yield
+    logger.setLevel(level)
 
 
 class WorkerProcess:
