@@ -149,6 +149,14 @@ def _import(func_path):
     return getattr(importlib.import_module(module), name)
 
 
+def _describe(result):
+    if result is None:
+        return ""
+    if isinstance(result, dict):
+        return ", ".join(f"{key}: {value}" for key, value in result.items())
+    return str(result)
+
+
 def execute_run(run_id):
     """Run one slot (the RQ job). Idempotent: a run already started or done is not run again."""
     now = utcnow()
@@ -168,7 +176,7 @@ def execute_run(run_id):
     else:
         try:
             result = _import(job.func_path)()
-            status, outcome = OK, "" if result is None else str(result)
+            status, outcome = OK, _describe(result)
         except Exception as exc:
             log.exception("periodic job %s failed", run.job)
             status = FAILED

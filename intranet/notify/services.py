@@ -25,7 +25,7 @@ from peewee import Case, fn
 from ..extensions import db, get_queue, is_postgres, transaction
 from ..models import utcnow
 from . import settings as cfg
-from .models import DEAD, FAILED, QUEUED, SENDABLE, SENDING, OutboxMessage
+from .models import DEAD, FAILED, QUEUED, SENDABLE, SENDING, STATUSES, OutboxMessage
 from .rendering import check_templates, dumps_context
 
 log = logging.getLogger(__name__)
@@ -133,9 +133,14 @@ class _PendingJobs:
                 return
 
     def flush(self):
-        for job_id, ids in self.chunks:
-            if ids:
-                enqueue_send(job_id, ids)
+        # Runs inside peewee's commit: it must never raise (the rows are committed either way,
+        # and the reconciler enqueues whatever is not).
+        try:
+            for job_id, ids in self.chunks:
+                if ids:
+                    enqueue_send(job_id, ids)
+        except Exception:
+            log.exception("outbox: enqueueing after commit failed; the reconciler will")
         self.chunks = []
 
 
@@ -510,14 +515,14 @@ class OutboxError(Exception):
     """An admin action that cannot be done, with a message for the admin."""
 
 
-def _requeue(ids, note):
-    """Dead rows back to ``queued`` with a fresh set of attempts, in jobs enqueued after the
-    caller's commit. Returns how many rows were requeued."""
+def _requeue(ids, note, statuses=(DEAD,)):
+    """Rows back to ``queued``, due now, with a fresh set of attempts, in jobs enqueued after the
+    caller's commit. Only rows in ``statuses`` move (never a sent one). Returns how many did."""
     pending = _pending_for_transaction()
     now = utcnow()
     line = f"{now:%Y-%m-%d %H:%M:%S} UTC: {note}\n"
     total = 0
-    for chunk in _chunks(ids, pending.batch_size if pending else 500):
+    for chunk in _chunks(list(ids), pending.batch_size if pending else 500):
         job_id = new_job_id()
         taken = (
             OutboxMessage.update(
@@ -531,13 +536,51 @@ def _requeue(ids, note):
                 claim="",
                 updated_at=now,
             )
-            .where(OutboxMessage.id.in_(chunk) & (OutboxMessage.status == DEAD))
+            .where(OutboxMessage.id.in_(chunk) & OutboxMessage.status.in_(statuses))
             .execute()
         )
         if taken and pending is not None:
             pending.chunks.append((job_id, list(chunk)))
         total += taken
     return total
+
+
+def retry_messages(ids, actor=None, note="retried"):
+    """For the features' "re-send failed" buttons: rows that failed (waiting for a retry) or gave
+    up (dead) are sent again now with a fresh set of attempts. Sent, queued and sending rows are
+    left alone, so a re-send never duplicates a delivered e-mail. Returns how many rows moved."""
+    from ..audit.services import record
+
+    ids = list(ids)
+    with transaction():
+        count = _requeue(ids, note, statuses=(FAILED, DEAD))
+        if count:
+            record(
+                "notify.messages_retried",
+                object_type="OutboxMessage",
+                object_id=ids[0],
+                actor=actor,
+                detail={"count": count},
+            )
+    forget_counts()
+    return count
+
+
+def status_counts(*, kind=None, object_type=None, object_ids=None, key_prefix=None):
+    """{status: n} over the rows that match, e.g. for a progress bar of one pay run:
+    ``status_counts(kind="emak.pay_notice", key_prefix=f"pay:{run.id}:")``."""
+    query = OutboxMessage.select(OutboxMessage.status, fn.COUNT(OutboxMessage.id))
+    if kind is not None:
+        query = query.where(OutboxMessage.kind == kind)
+    if object_type is not None:
+        query = query.where(OutboxMessage.object_type == object_type)
+    if object_ids is not None:
+        query = query.where(OutboxMessage.object_id.in_([str(i) for i in object_ids]))
+    if key_prefix:
+        query = query.where(OutboxMessage.key.startswith(key_prefix))
+    counts = {status: 0 for status in STATUSES}
+    counts.update(dict(query.group_by(OutboxMessage.status).tuples()))
+    return counts
 
 
 def retry_message(message_id, actor=None):

@@ -84,7 +84,7 @@ def start_worker(app, tmp_path):
 
     yield start
     for worker in started:
-        worker.stop()
+        worker.kill()  # the tests are done with it: no need to wait for a warm shutdown
 
 
 def wait_until(predicate, timeout=20.0, interval=0.05):

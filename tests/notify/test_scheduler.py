@@ -127,3 +127,15 @@ def test_admin_sees_jobs_and_runs(app_ctx, make_user, login_as, client, run_jobs
     assert "setiap hari pukul 06:00 WIB" in html
     only = client.get("/admin/scheduler/?job=test.daily").get_data(as_text=True)
     assert "3 permits scanned" not in only.split('id="runs"')[1]
+
+
+def test_run_history_is_purged_after_30_days(app_ctx):
+    from intranet.models import utcnow
+    from intranet.notify.jobs import purge_run_history
+
+    now = utcnow()
+    old = ScheduledRun.create(job="x", slot=now - dt.timedelta(days=31), status="ok")
+    recent = ScheduledRun.create(job="x", slot=now - dt.timedelta(days=2), status="ok")
+    assert purge_run_history().startswith("1 run(s)")
+    assert ScheduledRun.get_or_none(ScheduledRun.id == old.id) is None
+    assert ScheduledRun.get_or_none(ScheduledRun.id == recent.id) is not None
