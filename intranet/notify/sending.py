@@ -91,6 +91,20 @@ def _is_permanent(exc):
     return False
 
 
+class _Row:
+    """What sending needs of a claimed row (lighter than a model instance, per message)."""
+
+    __slots__ = ("id", "key", "to_address", "cc", "language", "template", "context", "attempts")
+
+    def __init__(self, *values):
+        for name, value in zip(self.__slots__, values, strict=True):
+            setattr(self, name, value)
+
+    @property
+    def cc_list(self):
+        return [a for a in self.cc.split(",") if a]
+
+
 class Batch:
     def __init__(self, ids, job_id=""):
         self.ids = sorted({int(i) for i in ids})
@@ -119,11 +133,14 @@ class Batch:
                     & (OutboxMessage.send_after <= now)
                 ).execute()
             self._release_unclaimed()
-        return list(
-            OutboxMessage.select()
+        fields = [getattr(OutboxMessage, name) for name in _Row.__slots__]
+        return [
+            _Row(*values)
+            for values in OutboxMessage.select(*fields)
             .where((OutboxMessage.claim == self.claim) & (OutboxMessage.status == SENDING))
             .order_by(OutboxMessage.id)
-        )
+            .tuples()
+        ]
 
     def _release_unclaimed(self):
         """Rows of this job that it will not send (not due yet, or paused) no longer belong to
@@ -173,7 +190,7 @@ class Batch:
         db.execute_sql(
             _mark_sent_sql(), (SENT, now, message_id[:255], subject[:255], note, now, row.id)
         )
-        context = loads_context(row.context)
+        context = loads_context(row.context) if f'"{SECRET_PREFIX}' in row.context else {}
         if any(k.startswith(SECRET_PREFIX) for k in context):
             # Secrets (a reset link) are only needed to render the mail: gone once it is sent.
             OutboxMessage.update(
