@@ -169,7 +169,7 @@ def build_message(row, subject, text, html):
         headers.append(("Cc", ", ".join(row.cc_list)))
     headers += [
         ("Subject", _header(subject)),
-        ("Date", email.utils.formatdate(localtime=False)),
+        ("Date", email.utils.formatdate(usegmt=True)),
         ("Message-ID", message_id),
         ("Auto-Submitted", "auto-generated"),  # RFC 3834: no auto-replies, please
         ("Content-Language", row.language),

@@ -2,9 +2,11 @@
 
 1. Claim: one conditional UPDATE moves the job's due queued/failed rows to ``sending`` under a
    claim token; rows another worker holds, or already sent, are not touched.
-2. Send each claimed row and mark it ``sent`` (its own committed UPDATE) right after the server
-   accepts it. A worker killed between acceptance and that UPDATE leaves one row that is sent
-   again later: at most one duplicate per crash, with the same Message-ID.
+2. Send each claimed row and mark it ``sent`` (its own committed UPDATE) once the server has
+   accepted it, at the latest while the server answers the next message's MAIL FROM - always
+   before the next message can be accepted. A worker killed between an acceptance and that
+   UPDATE leaves one row that is sent again later: at most one duplicate per crash, carrying
+   the same Message-ID.
 3. Transient failures (connection refused or lost, 4xx) mark the row ``failed`` with a backoff;
    a permanent 5xx refusal marks it ``dead`` at once. Past ``max_attempts`` a row is ``dead``.
 4. While sending, the claim is refreshed now and then, so the reconciler (which resets rows left
@@ -258,7 +260,6 @@ class Batch:
         if not rows:
             return self.summary()
         mail = current_app.extensions["mail"]
-        _Connection.timeout = self.settings["smtp_timeout_seconds"]
         conn = None
         rendered = {}
         refresh_every = max(0.2, self.settings["sending_timeout_seconds"] / 5)
@@ -299,6 +300,7 @@ class Batch:
                     mark_previous()
                     try:
                         conn = _Connection(mail)
+                        conn.timeout = self.settings["smtp_timeout_seconds"]
                         conn.host = conn.configure_host()
                     except (OSError, smtplib.SMTPException) as exc:
                         conn = None
