@@ -222,3 +222,33 @@ def test_retry_messages_resends_failed_and_dead_never_sent(app_ctx, run_jobs, ma
         "r1@example.com",
     ]
     assert status_counts(key_prefix="pay:3:")["sent"] == 3
+
+
+def test_pausing_in_the_middle_of_a_batch_holds_the_rest(app_ctx, run_jobs, mail_sink, monkeypatch):
+    from intranet.notify import sending
+    from intranet.notify import settings as cfg
+    from intranet.notify.services import resume_sending
+
+    monkeypatch.setattr(sending, "PAUSE_CHECK_SECONDS", 0)
+    original = sending.Batch.mark_sent
+    pressed = []
+
+    def mark_then_pause(self, *args):
+        original(self, *args)
+        if self.sent == 5 and not pressed:
+            pressed.append(True)
+            cfg.set_paused(True)  # an admin presses "Pause" while the batch is going out
+
+    monkeypatch.setattr(sending.Batch, "mark_sent", mark_then_pause)
+    with transaction():
+        for i in range(30):
+            _queue(key=f"mid:{i}", to=f"m{i}@example.com")
+    run_jobs()
+    sent_before = len(mail_sink.wait_for(30, timeout=1))
+    assert 5 <= sent_before <= 7
+    assert OutboxMessage.select().where(OutboxMessage.status == QUEUED).count() == 30 - sent_before
+    resume_sending()
+    run_jobs()
+    arrived = [m.envelope_to[0] for m in mail_sink.wait_for(30)]
+    assert sorted(arrived) == sorted(f"m{i}@example.com" for i in range(30))
+    assert len(mail_sink.wait_for(31, timeout=0.5)) == 30
