@@ -63,31 +63,31 @@ def test_worker_killed_mid_batch_then_restarted_delivers_all_at_most_one_twice(
     expected = _queue_many(500, "kill")
     first = start_worker("--no-periodic")
     # SIGKILL the worker (and its work horse) while the 500-message batch is going out.
-    assert wait_until(lambda: len(mail_sink.messages) >= 60, timeout=30), first.log()
+    assert wait_until(lambda: len(mail_sink.messages) >= 60, timeout=90), first.log()
     first.kill()
     at_kill = len(mail_sink.messages)
     assert 60 <= at_kill < 500, "the kill must land mid-batch"
     assert _count(SENDING) > 0  # rows held by the dead worker
 
     start_worker(*FAST)
-    assert wait_until(lambda: set(_arrivals(mail_sink)) == expected, timeout=30)
+    assert wait_until(lambda: set(_arrivals(mail_sink)) == expected, timeout=90)
     time.sleep(0.5)  # nothing more may come
     arrivals = _arrivals(mail_sink)
     assert set(arrivals) == expected
     duplicates = [a for a, n in arrivals.items() if n > 1]
     assert len(duplicates) <= 1 and all(arrivals[a] == 2 for a in duplicates)
-    assert wait_until(lambda: _count(SENT) == 500, timeout=10)
+    assert wait_until(lambda: _count(SENT) == 500, timeout=30)
 
 
 def test_redis_flushed_mid_run_every_message_arrives_once(app_ctx, mail_sink, start_worker):
     _fast_settings(batch_size=20)
     expected = _queue_many(200, "flush")
     worker = start_worker(*FAST)
-    assert wait_until(lambda: len(mail_sink.messages) >= 30, timeout=30), worker.log()
+    assert wait_until(lambda: len(mail_sink.messages) >= 30, timeout=90), worker.log()
     get_redis().flushdb()  # every queued job is gone
     arrived_at_flush = len(mail_sink.messages)
     assert arrived_at_flush < 200
-    assert wait_until(lambda: set(_arrivals(mail_sink)) == expected, timeout=40), worker.log()
+    assert wait_until(lambda: set(_arrivals(mail_sink)) == expected, timeout=90), worker.log()
     time.sleep(0.5)
     assert max(_arrivals(mail_sink).values()) == 1
     assert _count(SENT) == 200
@@ -104,7 +104,7 @@ def test_paused_sending_holds_then_resume_delivers_once(app_ctx, mail_sink, star
     assert mail_sink.messages == []
     assert _count(SENT) == 0
     resume_sending()
-    assert wait_until(lambda: set(_arrivals(mail_sink)) == expected, timeout=20), worker.log()
+    assert wait_until(lambda: set(_arrivals(mail_sink)) == expected, timeout=90), worker.log()
     time.sleep(0.5)
     assert max(_arrivals(mail_sink).values()) == 1
 
@@ -182,7 +182,7 @@ def test_two_workers_run_each_periodic_slot_once(app_ctx, start_worker):
     for _ in range(2):
         start_worker("--tick", "0.2", "--every", "notify.reconcile=1")
     assert wait_until(
-        lambda: ScheduledRun.select().where(ScheduledRun.status == "ok").count() >= 4, timeout=30
+        lambda: ScheduledRun.select().where(ScheduledRun.status == "ok").count() >= 4, timeout=90
     )
     per_slot = (
         ScheduledRun.select(ScheduledRun.job, ScheduledRun.slot, fn.COUNT(ScheduledRun.id))
