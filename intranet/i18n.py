@@ -49,7 +49,11 @@ def extract_messages(files):
     from babel.messages.extract import extract_from_file
 
     keywords = {
-        "_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None,
+        "_": None,
+        "gettext": None,
+        "ngettext": (1, 2),
+        "lazy_gettext": None,
+        "_l": None,
         "lazy_ngettext": (1, 2),
     }
     ids = {}
