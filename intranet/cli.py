@@ -165,8 +165,10 @@ def i18n_extract():
                 )
         wanted = {m[0] if isinstance(m, tuple) else m for m in ids}
         for msg in list(catalog):
-            if msg.id and msg.id not in wanted:
-                del catalog[msg.id]
+            key = msg.id[0] if isinstance(msg.id, tuple) else msg.id
+            if key and key not in wanted:
+                del catalog[key]
+        catalog.fuzzy = False
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "wb") as fh:
             write_po(fh, catalog, omit_header=False, sort_output=True, no_location=True, width=100)
