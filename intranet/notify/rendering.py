@@ -18,7 +18,9 @@ from decimal import Decimal
 from email.header import Header
 
 from flask import current_app
-from flask_babel import force_locale
+from flask_babel import force_locale, get_translations
+from jinja2 import pass_context
+from markupsafe import Markup
 
 # ----- context codec: JSON plus dates, datetimes and decimals ------------------------------------
 
@@ -68,6 +70,29 @@ class RenderError(Exception):
     """The row cannot be rendered (missing template, template error): retrying will not help."""
 
 
+def _bound_gettext(translations):
+    """``gettext``/``ngettext`` for the templates, bound to one language's catalog: the same
+    behaviour as Flask-Babel's (Jinja's new-style gettext: ``%(name)s`` variables, autoescaped in
+    HTML), without looking the catalog up again for each of the dozens of strings of an e-mail."""
+
+    @pass_context
+    def gettext(__context, __string, **variables):
+        value = translations.ugettext(__string)
+        if __context.eval_ctx.autoescape:
+            value = Markup(value)  # noqa: S704 - our own catalog; variables are escaped by %
+        return value % variables
+
+    @pass_context
+    def ngettext(__context, __singular, __plural, __num, **variables):
+        variables.setdefault("num", __num)
+        value = translations.ungettext(__singular, __plural, __num)
+        if __context.eval_ctx.autoescape:
+            value = Markup(value)  # noqa: S704 - as above
+        return value % variables
+
+    return gettext, ngettext
+
+
 def render_email(template, context, language):
     """(subject, text, html) for a template pair in ``language``."""
     env = current_app.jinja_env
@@ -75,6 +100,7 @@ def render_email(template, context, language):
     ctx["language"] = language
     ctx["office_name"] = current_app.config["OFFICE_NAME"]
     with force_locale(language):
+        ctx["gettext"], ctx["ngettext"] = _bound_gettext(get_translations())
         module = env.get_template(template + ".txt").make_module(ctx)
         subject = " ".join(str(getattr(module, "subject", "") or "").split())
         text = str(module).strip() + "\n"
@@ -143,7 +169,7 @@ def build_message(row, subject, text, html):
         headers.append(("Cc", ", ".join(row.cc_list)))
     headers += [
         ("Subject", _header(subject)),
-        ("Date", email.utils.formatdate(localtime=False)),
+        ("Date", email.utils.formatdate(usegmt=True)),
         ("Message-ID", message_id),
         ("Auto-Submitted", "auto-generated"),  # RFC 3834: no auto-replies, please
         ("Content-Language", row.language),

@@ -2,9 +2,11 @@
 
 1. Claim: one conditional UPDATE moves the job's due queued/failed rows to ``sending`` under a
    claim token; rows another worker holds, or already sent, are not touched.
-2. Send each claimed row and mark it ``sent`` (its own committed UPDATE) right after the server
-   accepts it. A worker killed between acceptance and that UPDATE leaves one row that is sent
-   again later: at most one duplicate per crash, with the same Message-ID.
+2. Send each claimed row and mark it ``sent`` (its own committed UPDATE) once the server has
+   accepted it, at the latest while the server answers the next message's MAIL FROM - always
+   before the next message can be accepted. A worker killed between an acceptance and that
+   UPDATE leaves one row that is sent again later: at most one duplicate per crash, carrying
+   the same Message-ID.
 3. Transient failures (connection refused or lost, 4xx) mark the row ``failed`` with a backoff;
    a permanent 5xx refusal marks it ``dead`` at once. Past ``max_attempts`` a row is ``dead``.
 4. While sending, the claim is refreshed now and then, so the reconciler (which resets rows left
@@ -91,6 +93,20 @@ def _is_permanent(exc):
     return False
 
 
+class _Row:
+    """What sending needs of a claimed row (lighter than a model instance, per message)."""
+
+    __slots__ = ("id", "key", "to_address", "cc", "language", "template", "context", "attempts")
+
+    def __init__(self, *values):
+        for name, value in zip(self.__slots__, values, strict=True):
+            setattr(self, name, value)
+
+    @property
+    def cc_list(self):
+        return [a for a in self.cc.split(",") if a]
+
+
 class Batch:
     def __init__(self, ids, job_id=""):
         self.ids = sorted({int(i) for i in ids})
@@ -119,11 +135,14 @@ class Batch:
                     & (OutboxMessage.send_after <= now)
                 ).execute()
             self._release_unclaimed()
-        return list(
-            OutboxMessage.select()
+        fields = [getattr(OutboxMessage, name) for name in _Row.__slots__]
+        return [
+            _Row(*values)
+            for values in OutboxMessage.select(*fields)
             .where((OutboxMessage.claim == self.claim) & (OutboxMessage.status == SENDING))
             .order_by(OutboxMessage.id)
-        )
+            .tuples()
+        ]
 
     def _release_unclaimed(self):
         """Rows of this job that it will not send (not due yet, or paused) no longer belong to
@@ -173,7 +192,7 @@ class Batch:
         db.execute_sql(
             _mark_sent_sql(), (SENT, now, message_id[:255], subject[:255], note, now, row.id)
         )
-        context = loads_context(row.context)
+        context = loads_context(row.context) if f'"{SECRET_PREFIX}' in row.context else {}
         if any(k.startswith(SECRET_PREFIX) for k in context):
             # Secrets (a reset link) are only needed to render the mail: gone once it is sent.
             OutboxMessage.update(
@@ -241,7 +260,6 @@ class Batch:
         if not rows:
             return self.summary()
         mail = current_app.extensions["mail"]
-        _Connection.timeout = self.settings["smtp_timeout_seconds"]
         conn = None
         rendered = {}
         refresh_every = max(0.2, self.settings["sending_timeout_seconds"] / 5)
@@ -282,6 +300,7 @@ class Batch:
                     mark_previous()
                     try:
                         conn = _Connection(mail)
+                        conn.timeout = self.settings["smtp_timeout_seconds"]
                         conn.host = conn.configure_host()
                     except (OSError, smtplib.SMTPException) as exc:
                         conn = None

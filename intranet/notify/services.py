@@ -11,6 +11,17 @@ commits (peewee ``after_commit``), or at once when there is no transaction. Rows
 transaction share jobs of up to ``batch_size`` rows. The same key twice yields one row and one
 message. RQ delivers at least once; exactly-once per recipient comes from this table: a worker
 claims rows with a conditional UPDATE and marks each row sent right after the server accepts it.
+
+Good to know when writing e-mails:
+
+* ``context`` is JSON plus ``date``, ``datetime`` and ``Decimal`` (they come back as such, so
+  the templates can use ``|wib``, ``|id_date``, ``|rupiah``). Keys starting with ``secret_``
+  (e.g. a link that signs someone in) are hidden from admins and wiped once the mail is sent.
+* ``send_after`` in the future: the row waits; the reconciler hands it to a worker when due
+  (within a minute).
+* The returned row has ``was_created`` (False when the key already existed).
+* ``status_counts(kind=..., key_prefix=...)`` gives {status: n} for a progress bar, and
+  ``retry_messages(ids)`` re-sends failed or dead rows (never a sent one).
 """
 
 import datetime as dt

@@ -41,6 +41,7 @@ def test_queued_email_arrives_multipart_in_the_recipients_language(app_ctx, run_
     assert "Kantor Imigrasi Kelas I Non TPI Jakarta Pusat" in html
     assert "<img" not in html and "http" not in html.split("</title>")[1]  # nothing remote
     assert msg["Auto-Submitted"] == "auto-generated"
+    assert msg["Date"].datetime.utcoffset() == dt.timedelta(0)
     row = OutboxMessage.get_by_id(row.id)
     assert row.status == SENT and row.attempts == 1 and row.sent_at is not None
     assert row.message_id == msg["Message-ID"]

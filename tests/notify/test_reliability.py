@@ -172,3 +172,23 @@ def _later():
     from intranet.models import utcnow
 
     return utcnow() + dt.timedelta(seconds=5)
+
+
+def test_two_workers_run_each_periodic_slot_once(app_ctx, start_worker):
+    from peewee import fn
+
+    from intranet.notify.models import ScheduledRun
+
+    for _ in range(2):
+        start_worker("--tick", "0.2", "--every", "notify.reconcile=1")
+    assert wait_until(
+        lambda: ScheduledRun.select().where(ScheduledRun.status == "ok").count() >= 4, timeout=30
+    )
+    per_slot = (
+        ScheduledRun.select(ScheduledRun.job, ScheduledRun.slot, fn.COUNT(ScheduledRun.id))
+        .group_by(ScheduledRun.job, ScheduledRun.slot)
+        .tuples()
+    )
+    assert all(n == 1 for _job, _slot, n in per_slot)
+    workers = {r.worker for r in ScheduledRun.select() if r.worker}
+    assert workers  # every run records where it ran
