@@ -1,5 +1,7 @@
 """Display labels for Si Owl's codes (translated lazily) and country names from Babel's CLDR."""
 
+from functools import lru_cache
+
 from babel import Locale
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
@@ -99,12 +101,35 @@ def country_name(code, locale=None):
         return ""
     locale = locale or str(get_locale() or "id")
     try:
-        return Locale.parse(locale).territories.get(code, code)
+        return _country_names(locale).get(code, code)
     except (ValueError, TypeError):
         return code
 
 
 def country_choices(locale=None):
     locale = locale or str(get_locale() or "id")
-    names = Locale.parse(locale).territories
+    names = _country_names(locale)
     return sorted(((c, names.get(c, c)) for c in country_codes()), key=lambda x: x[1])
+
+
+@lru_cache(maxsize=8)
+def _country_names(locale):
+    return dict(Locale.parse(locale).territories)
+
+
+def country_names(locale=None):
+    """{code: name} in a language, cached: list pages name many countries per request."""
+    return _country_names(locale or str(get_locale() or "id"))
+
+
+@lru_cache(maxsize=8)
+def _short_months(locale):
+    months = Locale.parse(locale).months["format"]["abbreviated"]
+    return {m: str(months[m]).rstrip(".") for m in range(1, 13)}
+
+
+def short_date(value, locale=None):
+    """'27 Nov 2026' (id: '27 Nov 2026', 'Agu' for August), without Babel's per-call pattern
+    parsing: list pages format fifty dates per request."""
+    months = _short_months(locale or str(get_locale() or "id"))
+    return f"{value.day} {months[value.month]} {value.year}"

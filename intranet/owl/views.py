@@ -6,6 +6,7 @@ import datetime as dt
 from flask import Blueprint, abort, flash, jsonify, make_response, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from jinja2 import pass_context
@@ -204,6 +205,44 @@ def _parse_cursor(value):
         return None
 
 
+def expiry_badge(status, cancel_reason, days_left, _cache=None):
+    """(css class, text) of a permit's state: replaced, cancelled, overstay, days left, valid."""
+    if status == "replaced":
+        return "secondary", str(labels.PERMIT_STATUS_LABELS["replaced"])
+    if status == "cancelled":
+        text = str(labels.PERMIT_STATUS_LABELS["cancelled"])
+        if cancel_reason in labels.CANCEL_REASON_LABELS:
+            text += f": {labels.CANCEL_REASON_LABELS[cancel_reason]}"
+        return "secondary", text
+    if days_left < 0:
+        return "danger", ngettext("Overstay %(num)d day", "Overstay %(num)d days", -days_left)
+    if days_left <= 60:
+        return (
+            "warning" if days_left <= 30 else "info",
+            ngettext("%(num)d day left", "%(num)d days left", days_left),
+        )
+    return "success", _("Valid")
+
+
+def _permit_rows(rows, today):
+    """Display tuples for the permit list, computed once per distinct value: the list is the
+    page staff open most, over a million permits, so it renders plain strings."""
+    names = labels.country_names()
+    dates, badges = {}, {}
+    out = []
+    for pid, ptype, number, expiry, status, reason, fid, name, nat in rows:
+        expiry = services._as_date(expiry)
+        text = dates.get(expiry)
+        if text is None:
+            text = dates[expiry] = labels.short_date(expiry)
+        key = (status, reason, (expiry - today).days)
+        badge = badges.get(key)
+        if badge is None:
+            badge = badges[key] = expiry_badge(*key)
+        out.append((ptype, number, fid, name, names.get(nat, nat), text, badge[0], badge[1]))
+    return out
+
+
 @bp.get("/permits")
 @roles(*REGISTRY_READ)
 def list_permits():
@@ -214,9 +253,17 @@ def list_permits():
     ptype = ptype if ptype in PERMIT_TYPES else ""
     q = (request.args.get("q") or "").strip()[:60]
     cursor = _parse_cursor(request.args.get("after"))
-    query = Permit.select(Permit, Foreigner.id, Foreigner.name, Foreigner.nationality).join(
-        Foreigner, on=(Permit.foreigner == Foreigner.id)
-    )
+    query = Permit.select(
+        Permit.id,
+        Permit.permit_type,
+        Permit.permit_number,
+        Permit.expiry_date,
+        Permit.status,
+        Permit.cancel_reason,
+        Foreigner.id,
+        Foreigner.name,
+        Foreigner.nationality,
+    ).join(Foreigner, on=(Permit.foreigner == Foreigner.id))
     descending = state in ("expired", "replaced", "cancelled")
     if q:
         key = normalize_number(q)
@@ -257,15 +304,16 @@ def list_permits():
         query = query.order_by(Permit.expiry_date.desc(), Permit.id.desc())
     else:
         query = query.order_by(Permit.expiry_date, Permit.id)
-    permits = list(query.limit(PAGE_SIZE + 1))
-    more = len(permits) > PAGE_SIZE
-    permits = permits[:PAGE_SIZE]
+    rows = list(query.limit(PAGE_SIZE + 1).tuples())
+    more = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
     next_cursor = None
     if more and not q:
-        last = permits[-1]
-        next_cursor = f"{services._as_date(last.expiry_date).isoformat()}_{last.id}"
+        last = rows[-1]
+        next_cursor = f"{services._as_date(last[3]).isoformat()}_{last[0]}"
     context = dict(
-        permits=permits,
+        permits=_permit_rows(rows, today),
+        foreigner_base=url_for("owl.list_foreigners") + "/",
         today=today,
         state=state,
         ptype=ptype,
@@ -607,7 +655,7 @@ def _application_page(application, complete_form=None, reject_form=None, status=
     )
     return render(
         "owl/application.html",
-        status=status,
+        _status=status,
         application=application,
         complete_form=complete_form,
         reject_form=reject_form,
@@ -767,7 +815,7 @@ def _case_page(case, form=None, status=200):
     end = services._as_date(case.closed_on) if case.closed_on else today
     return render(
         "owl/case.html",
-        status=status,
+        _status=status,
         case=case,
         form=form,
         follow_ups=follow_ups,
@@ -1034,7 +1082,7 @@ def edit_settings():
 def _rate_limited_html(retry):
     response = render(
         "owl/status.html",
-        status=429,
+        _status=429,
         form=StatusForm(formdata=None),
         result=None,
         looked_up=False,
