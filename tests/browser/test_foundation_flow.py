@@ -22,7 +22,9 @@ def _expected_nav(app, user):
 def test_each_role_sees_only_its_navigation(page, live_server, make_user, role):
     user = make_user(role, name=f"Uji {role}")
     browser_login(page, user.email)
-    shown = set(page.locator("#nav-links a").evaluate_all("els => els.map(e => e.dataset.endpoint)"))
+    shown = set(
+        page.locator("#nav-links a").evaluate_all("els => els.map(e => e.dataset.endpoint)")
+    )
     assert shown == _expected_nav(live_server.app, user)
     if role != "admin":
         assert "people.list_users" not in shown and "audit.list_entries" not in shown
