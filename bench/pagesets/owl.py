@@ -11,6 +11,7 @@ import random
 
 from intranet.extensions import transaction
 from intranet.models import utcnow
+from intranet.owl.bulk import insert_rows
 from intranet.owl.models import Application, Foreigner, Permit
 
 TODAY = dt.date(2026, 11, 27)
@@ -25,8 +26,8 @@ def _max_id(model):
 
 
 def bulk_permits(size, today=TODAY, seed=7, chunk=CHUNK, applications=True):
-    """Insert ``size`` foreigners, one permit each, and a few open extension applications.
-    Returns the number of permits inserted."""
+    """Insert ``size`` foreigners, one permit each, and a few open extension applications, with
+    multi-row INSERTs in transactions of ``chunk`` rows. Returns the number of permits."""
     rng = random.Random(seed)
     now = utcnow()
     done = 0
@@ -93,10 +94,15 @@ def bulk_permits(size, today=TODAY, seed=7, chunk=CHUNK, applications=True):
                             "created_at": now,
                         }
                     )
-            Foreigner.insert_many(foreigners).execute()
-            Permit.insert_many(permits).execute()
-            if apps:
-                Application.insert_many(apps).execute()
+            for model, rows in ((Foreigner, foreigners), (Permit, permits), (Application, apps)):
+                if rows:
+                    names = list(rows[0])
+                    insert_rows(
+                        model,
+                        names,
+                        [tuple(r[n] for n in names) for r in rows],
+                        ignore_conflicts=False,
+                    )
         done += n
     return done
 

@@ -12,8 +12,13 @@ Contexts are plain JSON: dates as ISO strings (the templates format them).
 """
 
 import datetime as dt
+import logging
 
+from ..models import utcnow
+from .dates import as_date, extension_window
 from .models import Application, Disruption, DisruptionRecipient, Foreigner
+
+log = logging.getLogger(__name__)
 
 
 def _queue(**kwargs):
@@ -22,11 +27,103 @@ def _queue(**kwargs):
     return queue_email(**kwargs)
 
 
+def queue_many(messages):
+    """The bulk form of ``queue_email`` for the daily scan and broadcasts: the same validation
+    and row, written with a few multi-row INSERTs instead of one round trip per message.
+
+    Rows go in chunks of the outbox batch size, each chunk with its own send job, enqueued after
+    the caller's transaction commits (the reconciler covers a crash in between). A key already in
+    the outbox is skipped (ON CONFLICT DO NOTHING): the same key twice is one e-mail. A malformed
+    address is skipped and logged instead of failing the whole batch. Returns the number of rows
+    written."""
+    from ..extensions import db
+    from ..notify import settings as notify_settings
+    from ..notify.models import QUEUED, OutboxMessage
+    from ..notify.rendering import check_templates, dumps_context
+    from ..notify.services import (
+        InvalidRecipient,
+        enqueue_send,
+        new_job_id,
+        normalize_address,
+    )
+    from .bulk import insert_rows
+
+    if not messages:
+        return 0
+    now = utcnow()
+    checked = set()
+    rows = []
+    for m in messages:
+        if m["template"] not in checked:
+            check_templates(m["template"])
+            checked.add(m["template"])
+        try:
+            to_address = normalize_address(m["to"])
+            cc = []
+            for address in m.get("cc") or []:
+                normalized = normalize_address(address)
+                if normalized != to_address and normalized not in cc:
+                    cc.append(normalized)
+        except InvalidRecipient as exc:
+            log.warning("owl: %s not queued: %s", m["key"], exc)
+            continue
+        rows.append(
+            (
+                m["key"],
+                m["kind"],
+                to_address,
+                ",".join(cc),
+                m["language"],
+                m["template"],
+                dumps_context(m["context"]),
+                m["object_type"],
+                str(m["object_id"]),
+                QUEUED,
+                now,
+                now,
+                now,
+                now,
+            )
+        )
+    names = [
+        "key",
+        "kind",
+        "to_address",
+        "cc",
+        "language",
+        "template",
+        "context",
+        "object_type",
+        "object_id",
+        "status",
+        "send_after",
+        "job_at",
+        "created_at",
+        "updated_at",
+        "job_id",
+    ]
+    batch = max(1, min(notify_settings.setting("batch_size"), 2000))
+    jobs = []
+    for start in range(0, len(rows), batch):
+        job_id = new_job_id()
+        chunk = [(*row, job_id) for row in rows[start : start + batch]]
+        ids = insert_rows(OutboxMessage, names, chunk, returning_id=True)
+        if ids:
+            jobs.append((job_id, ids))
+
+    def enqueue():
+        for job_id, ids in jobs:
+            enqueue_send(job_id, ids)
+
+    if db.in_transaction():
+        db.after_commit(enqueue)
+    else:
+        enqueue()
+    return sum(len(ids) for _, ids in jobs)
+
+
 def _queue_many(messages):
-    """Write many outbox rows; returns how many."""
-    for message in messages:
-        _queue(**message)
-    return len(messages)
+    return queue_many(messages)
 
 
 def _iso(value):
@@ -44,9 +141,7 @@ def _email_language(value):
 
 
 def permit_warning_message(row, today, common):
-    """One staged warning from a scan row (see services._scan_columns)."""
-    from .services import _as_date, extension_window
-
+    """One staged warning from a scan row (see services.SCAN_COLUMNS)."""
     (
         permit_id,
         lead_days,
@@ -59,7 +154,7 @@ def permit_warning_message(row, today, common):
         language,
         sponsor_email,
     ) = row
-    expiry = _as_date(expiry)
+    expiry = as_date(expiry)
     apply_from, apply_until = extension_window(expiry)
     message = {
         "key": f"permit:{permit_id}:{lead_days}",
@@ -88,13 +183,8 @@ def permit_warning_message(row, today, common):
     return message
 
 
-def queue_permit_warnings(rows, today):
-    from . import settings
-
-    common = {
-        "overstay_rate": settings.overstay_rate(),
-        "escalation_days": settings.escalation_days(),
-    }
+def queue_permit_warnings(rows, today, snap):
+    common = {"overstay_rate": snap.overstay_rate, "escalation_days": snap.escalation_days}
     return _queue_many([permit_warning_message(row, today, common) for row in rows])
 
 

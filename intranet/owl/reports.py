@@ -15,8 +15,8 @@ from peewee import JOIN, SQL, Case, fn
 
 from ..people.models import User
 from . import settings
+from .dates import as_date, working_days_between
 from .models import RENEWAL_KINDS, Application, Foreigner, OverstayCase, Permit
-from .services import _as_date, working_days_between
 
 
 def month_start(day):
@@ -92,7 +92,7 @@ def compliance(today, months=12, nationality=None):
     by_month = {k: [0, 0] for k in keys}
     by_nat = defaultdict(lambda: [0, 0, 0])
     for expiry, nat, due, ok in query.tuples():
-        key = _as_date(expiry).strftime("%Y-%m")
+        key = as_date(expiry).strftime("%Y-%m")
         ok = int(ok or 0)
         if key in by_month:
             by_month[key][0] += due
@@ -111,7 +111,7 @@ def compliance(today, months=12, nationality=None):
         cases = cases.where(Foreigner.nationality == nationality)
     overstays = dict.fromkeys(keys, 0)
     for opened, nat, count in cases.tuples():
-        key = _as_date(opened).strftime("%Y-%m")
+        key = as_date(opened).strftime("%Y-%m")
         if key in overstays:
             overstays[key] += count
         by_nat[nat][2] += count
@@ -172,7 +172,7 @@ def processing_rows(today, months=12):
         .tuples()
     )
     for app_id, number, kind, status, received, decided, officer_id, officer_name in query:
-        received, decided = _as_date(received), _as_date(decided)
+        received, decided = as_date(received), as_date(decided)
         yield {
             "id": app_id,
             "number": number,

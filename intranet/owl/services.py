@@ -7,20 +7,27 @@ pass the day they run for and tests fix it.
 """
 
 import datetime as dt
-import operator
 import uuid
 from dataclasses import dataclass
-from functools import reduce
 
 from flask_babel import lazy_gettext as _l
 from peewee import SQL, IntegrityError, Value, fn
 
 from ..audit.services import record
-from ..core.filters import WIB
-from ..extensions import transaction
+from ..extensions import db, transaction
 from ..models import utcnow
 from ..people.models import User, UserRole
 from . import notifications, settings
+from .bulk import insert_rows
+from .dates import (  # noqa: F401 - re-exported for views and other services
+    WIB,
+    as_date,
+    extension_window,
+    last_working_day_before,
+    months_before,
+    wib_today,
+    working_days_between,
+)
 from .models import (
     OPEN_APPLICATION_STATUSES,
     RENEWAL_KINDS,
@@ -44,42 +51,9 @@ class OwlError(ValueError):
     """A business rule refused the change. ``str(exc)`` is a message for the user."""
 
 
-def wib_today():
-    return dt.datetime.now(WIB).date()
-
-
 def wib_date_of(moment):
     """The Jakarta calendar date of a naive UTC timestamp."""
     return moment.replace(tzinfo=dt.UTC).astimezone(WIB).date()
-
-
-def working_days_between(start, end):
-    """Working days (Monday to Friday) after ``start`` up to and including ``end``."""
-    if end is None or start is None or end <= start:
-        return 0
-    days = (end - start).days
-    weeks, rest = divmod(days, 7)
-    count = weeks * 5
-    weekday = start.weekday()
-    for i in range(1, rest + 1):
-        if (weekday + i) % 7 < 5:
-            count += 1
-    return count
-
-
-def last_working_day_before(day):
-    day -= dt.timedelta(days=1)
-    while day.weekday() >= 5:
-        day -= dt.timedelta(days=1)
-    return day
-
-
-def extension_window(expiry_date):
-    """An extension may be applied for from 3 months before expiry until the last working day
-    before it (DESIGN §9). Public holidays are not known to the system."""
-    from dateutil.relativedelta import relativedelta
-
-    return expiry_date - relativedelta(months=3), last_working_day_before(expiry_date)
 
 
 def open_renewal_exists(foreigner_ref):
@@ -442,16 +416,16 @@ def reject_application(application, *, reason, actor=None, today=None):
 # ----- staged expiry warnings --------------------------------------------------------------------
 
 
-def _due_branches(today, columns):
-    """One SELECT per (permit type, lead time), UNION ALL: each an index range on expiry_date.
+def _due_rules(today, rules=None):
+    """[(permit type, lead days, lowest expiry, highest expiry)] for the scan of ``today``.
 
     A permit is due for the stage of lead time L when its days left lie in (L', L], L' being the
-    next shorter lead time of its type (so a scan missed yesterday catches up, and a stage already
-    passed is never sent late), it was not issued inside that stage, no warning for (permit, L)
-    exists yet, no extension or conversion is in process, and — for a lead time added after the
-    defaults — the stage began on or after the day it was added (no back-filling)."""
-    branches = []
-    for ptype, entries in settings.lead_rules().items():
+    next shorter lead time of its type: a scan missed yesterday catches up, and a stage already
+    passed is never sent late. A lead time added after the defaults only covers stages that began
+    on or after the day it was added (no back-filling)."""
+    windows = []
+    rules = settings.lead_rules() if rules is None else rules
+    for ptype, entries in rules.items():
         ascending = sorted(entries, key=lambda e: e[0])
         for i, (days, since) in enumerate(ascending):
             shorter = ascending[i - 1][0] if i else -1
@@ -459,49 +433,54 @@ def _due_branches(today, columns):
             if since is not None:
                 low = max(low, since + dt.timedelta(days=days))
             high = today + dt.timedelta(days=days)
-            if low > high:
-                continue
-            branches.append(
-                Permit.select(*columns(days))
-                .join(Foreigner, on=(Permit.foreigner == Foreigner.id))
-                .where(
-                    (Permit.status == "active")
-                    & (Permit.expiry_date >= low)
-                    & (Permit.expiry_date <= high)
-                    & (Permit.permit_type == ptype)
-                    & (Permit.duration_days > days)
-                    & (Foreigner.email != "")
-                    & ~fn.EXISTS(
-                        PermitWarning.select(SQL("1")).where(
-                            (PermitWarning.permit == Permit.id) & (PermitWarning.lead_days == days)
-                        )
-                    )
-                    & ~open_renewal_exists(Permit.foreigner)
-                )
-            )
-    if not branches:
-        return None
-    return reduce(operator.add, branches)  # peewee: "+" is UNION ALL
+            if low <= high:
+                windows.append((ptype, days, low, high))
+    return windows
 
 
-def due_pairs_query(today):
-    """The bare (permit id, lead days) pairs due today; the benchmark's reference query."""
-    return _due_branches(today, lambda days: [Permit.id, Value(days).alias("lead_days")])
+SCAN_COLUMNS = (
+    "p.id, {days} AS lead_days, p.permit_number, p.permit_type, p.expiry_date, f.id, f.name, "
+    "f.email, f.language, f.sponsor_email"
+)
+PAIR_COLUMNS = "p.id, {days} AS lead_days"
 
 
-def _scan_columns(days):
-    return [
-        Permit.id,
-        Value(days).alias("lead_days"),
-        Permit.permit_number,
-        Permit.permit_type,
-        Permit.expiry_date,
-        Foreigner.id,
-        Foreigner.name,
-        Foreigner.email,
-        Foreigner.language,
-        Foreigner.sponsor_email,
-    ]
+def due_sql(today, columns=PAIR_COLUMNS, rules=None):
+    """The due (permit, lead time) pairs as one SQL statement: a SELECT per (type, lead time),
+    UNION ALL, each an index range on (status, expiry_date); a permit is left out when it was
+    issued inside the stage, its foreigner has no e-mail address or an extension or conversion in
+    process, or the warning exists. Returns (sql, params); ``columns`` is PAIR_COLUMNS (the
+    benchmark's bare query) or SCAN_COLUMNS (what the e-mails need)."""
+    param = db.param
+    permit, foreigner = Permit._meta.table_name, Foreigner._meta.table_name
+    warning, application = PermitWarning._meta.table_name, Application._meta.table_name
+    kinds = ", ".join([param] * len(RENEWAL_KINDS))
+    states = ", ".join([param] * len(OPEN_APPLICATION_STATUSES))
+    branches, params = [], []
+    for ptype, days, low, high in _due_rules(today, rules):
+        branches.append(
+            f"SELECT {columns.format(days=int(days))} "
+            f'FROM "{permit}" AS p JOIN "{foreigner}" AS f ON f.id = p.foreigner_id '
+            f"WHERE p.status = {param} AND p.expiry_date >= {param} "
+            f"AND p.expiry_date <= {param} AND p.permit_type = {param} "
+            f"AND p.duration_days > {param} AND f.email <> '' "
+            f'AND NOT EXISTS (SELECT 1 FROM "{warning}" AS w '
+            f"WHERE w.permit_id = p.id AND w.lead_days = {param}) "
+            f'AND NOT EXISTS (SELECT 1 FROM "{application}" AS a '
+            f"WHERE a.foreigner_id = p.foreigner_id AND a.kind IN ({kinds}) "
+            f"AND a.status IN ({states}))"
+        )
+        params += [
+            "active",
+            low.isoformat(),
+            high.isoformat(),
+            ptype,
+            days,
+            days,
+            *RENEWAL_KINDS,
+            *OPEN_APPLICATION_STATUSES,
+        ]
+    return " UNION ALL ".join(branches), params
 
 
 @dataclass(frozen=True)
@@ -512,47 +491,30 @@ class ScanResult:
 
 
 def run_permit_scan(today=None):
-    """The daily scan: find every due (permit, lead time) pair with set-based SQL, record the
-    warnings and write their outbox rows in one transaction. Running it twice changes nothing."""
+    """The daily scan: select every due (permit, lead time) pair with one set-based statement
+    (``due_sql``), record the warnings and bulk-write their outbox rows in one transaction.
+    Running it twice changes nothing: the second finds no pair without a warning."""
     today = today or wib_today()
     batch = uuid.uuid4().hex
     with transaction():
-        query = _due_branches(today, _scan_columns)
-        rows = list(query.tuples()) if query is not None else []
+        snap = settings.snapshot()
+        sql, params = due_sql(today, SCAN_COLUMNS, snap.lead_rules)
+        # A raw cursor: thousands of plain tuples, without building a model row for each.
+        rows = list(db.execute_sql(sql, params).fetchall()) if sql else []
         if rows:
             now = utcnow()
-            warnings = [
-                {
-                    "permit": r[0],
-                    "lead_days": r[1],
-                    "days_left": (_as_date(r[4]) - today).days,
-                    "scan_date": today,
-                    "batch": batch,
-                    "created_at": now,
-                }
-                for r in rows
-            ]
-            for start in range(0, len(warnings), CHUNK):
-                (
-                    PermitWarning.insert_many(warnings[start : start + CHUNK])
-                    .on_conflict_ignore()
-                    .execute()
-                )
-            notifications.queue_permit_warnings(rows, today)
+            insert_rows(
+                PermitWarning,
+                ["permit", "lead_days", "days_left", "scan_date", "batch", "created_at"],
+                [(r[0], r[1], (as_date(r[4]) - today).days, today, batch, now) for r in rows],
+            )
+            notifications.queue_permit_warnings(rows, today, snap)
         record(
             "owl.permit_scan",
             object_type="System",
             detail={"date": today.isoformat(), "queued": len(rows)},
         )
     return ScanResult(today, len(rows), batch)
-
-
-def _as_date(value):
-    if isinstance(value, str):
-        return dt.date.fromisoformat(value[:10])
-    if isinstance(value, dt.datetime):
-        return value.date()
-    return value
 
 
 # ----- overstay ----------------------------------------------------------------------------------
@@ -570,7 +532,7 @@ class OverstayFigures:
 def overstay_figures(expiry_date, today, rate=None, threshold=None):
     rate = settings.overstay_rate() if rate is None else rate
     threshold = settings.escalation_days() if threshold is None else threshold
-    days = max(0, (today - _as_date(expiry_date)).days)
+    days = max(0, (today - as_date(expiry_date)).days)
     escalated = days >= threshold
     return OverstayFigures(days, None if escalated else days * rate, escalated)
 
@@ -746,7 +708,7 @@ def _digest_rows(case_ids, today):
                 "nationality": case.foreigner.nationality,
                 "permit_type": case.permit.permit_type,
                 "permit_number": case.permit.permit_number,
-                "expiry_date": _as_date(case.expiry_date).isoformat(),
+                "expiry_date": as_date(case.expiry_date).isoformat(),
                 "days": fig.days,
                 "charge": fig.charge,
                 "escalated": fig.escalated,
@@ -903,7 +865,7 @@ def lookup_passport(passport_number: str, today: dt.date | None = None) -> Passp
         )
         .exists()
     )
-    expiry = _as_date(permit.expiry_date) if permit else None
+    expiry = as_date(permit.expiry_date) if permit else None
     expired = expiry is not None and expiry < today
     return PassportStatus(
         foreigner_id=foreigner.id,
@@ -950,13 +912,13 @@ def public_status(application_number, passport_number, today=None):
         permit = Permit.get_or_none(Permit.id == application.resulting_permit_id)
     if permit is None:
         permit = current_permit(application.foreigner_id)
-    expiry = _as_date(permit.expiry_date) if permit else None
+    expiry = as_date(permit.expiry_date) if permit else None
     return PublicStatus(
         application_number=application.number,
         kind=application.kind,
         status=application.status,
-        received_on=_as_date(application.received_on),
-        decided_on=_as_date(application.decided_on) if application.decided_on else None,
+        received_on=as_date(application.received_on),
+        decided_on=as_date(application.decided_on) if application.decided_on else None,
         permit_type=permit.permit_type if permit else None,
         expiry_date=expiry,
         expired=expiry is not None and expiry < today,

@@ -10,8 +10,10 @@ back-filling). Removing a lead time and adding it again starts it afresh.
 """
 
 import datetime as dt
+import json
+from dataclasses import dataclass
 
-from ..core.models import get_setting, set_setting
+from ..core.models import Setting, get_setting, set_setting
 from .models import PERMIT_TYPES
 
 DEFAULT_LEAD_DAYS = (60, 30, 14, 7, 1)
@@ -26,9 +28,9 @@ KEY_ESCALATION = "owl.overstay_escalation_days"
 KEY_STANDARD = "owl.service_standard_days"
 
 
-def lead_rules():
+def lead_rules(stored=None):
     """{permit_type: [(days, effective_from or None), ...]} sorted by days, longest first."""
-    stored = get_setting(KEY_LEAD) or {}
+    stored = (get_setting(KEY_LEAD) if stored is None else stored) or {}
     rules = {}
     for ptype in PERMIT_TYPES:
         entries = stored.get(ptype)
@@ -83,3 +85,26 @@ def save_numbers(*, rate, escalation, standard):
     set_setting(KEY_RATE, int(rate))
     set_setting(KEY_ESCALATION, int(escalation))
     set_setting(KEY_STANDARD, int(standard))
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    lead_rules: dict
+    overstay_rate: int
+    escalation_days: int
+    service_standard_days: int
+
+
+def snapshot():
+    """Every Si Owl setting with one query (the daily jobs read them all)."""
+    keys = (KEY_LEAD, KEY_RATE, KEY_ESCALATION, KEY_STANDARD)
+    stored = {
+        row.key: json.loads(row.value)
+        for row in Setting.select(Setting.key, Setting.value).where(Setting.key.in_(keys))
+    }
+    return Snapshot(
+        lead_rules=lead_rules(stored.get(KEY_LEAD, {})),
+        overstay_rate=int(stored.get(KEY_RATE, DEFAULT_OVERSTAY_RATE)),
+        escalation_days=int(stored.get(KEY_ESCALATION, DEFAULT_ESCALATION_DAYS)),
+        service_standard_days=int(stored.get(KEY_STANDARD, DEFAULT_SERVICE_STANDARD_DAYS)),
+    )

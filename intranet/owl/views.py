@@ -4,9 +4,8 @@ and the public status page with its JSON twin. Views parse, call a service, rend
 import datetime as dt
 
 from flask import Blueprint, abort, flash, jsonify, make_response, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from jinja2 import pass_context
@@ -20,6 +19,7 @@ from ..core.responses import redirect_to, render, render_invalid
 from ..models import utcnow
 from ..policy import public, roles
 from . import labels, ratelimit, reports, services, settings
+from .dates import as_date
 from .forms import (
     ApplicationForm,
     CancelPermitForm,
@@ -230,8 +230,8 @@ def _permit_rows(rows, today):
     names = labels.country_names()
     dates, badges = {}, {}
     out = []
-    for pid, ptype, number, expiry, status, reason, fid, name, nat in rows:
-        expiry = services._as_date(expiry)
+    for _pid, ptype, number, expiry, status, reason, fid, name, nat in rows:
+        expiry = as_date(expiry)
         text = dates.get(expiry)
         if text is None:
             text = dates[expiry] = labels.short_date(expiry)
@@ -310,7 +310,7 @@ def list_permits():
     next_cursor = None
     if more and not q:
         last = rows[-1]
-        next_cursor = f"{services._as_date(last[3]).isoformat()}_{last[0]}"
+        next_cursor = f"{as_date(last[3]).isoformat()}_{last[0]}"
     context = dict(
         permits=_permit_rows(rows, today),
         foreigner_base=url_for("owl.list_foreigners") + "/",
@@ -423,18 +423,18 @@ def edit_foreigner(foreigner_id):
 def _timeline(foreigner, permits, applications, today):
     events = []
     for p in permits:
-        events.append((services._as_date(p.issue_date), "permit_issued", p))
-        if services._as_date(p.expiry_date) <= today:
-            events.append((services._as_date(p.expiry_date), "permit_expired", p))
+        events.append((as_date(p.issue_date), "permit_issued", p))
+        if as_date(p.expiry_date) <= today:
+            events.append((as_date(p.expiry_date), "permit_expired", p))
     for a in applications:
-        events.append((services._as_date(a.received_on), "application_received", a))
+        events.append((as_date(a.received_on), "application_received", a))
         if a.decided_on:
-            events.append((services._as_date(a.decided_on), "application_decided", a))
+            events.append((as_date(a.decided_on), "application_decided", a))
     warnings = PermitWarning.select().where(
         PermitWarning.permit.in_([p.id for p in permits] or [0])
     )
     for w in warnings:
-        events.append((services._as_date(w.scan_date), "warning", w))
+        events.append((as_date(w.scan_date), "warning", w))
     events.sort(key=lambda e: (e[0], e[1]), reverse=True)
     return events
 
@@ -467,12 +467,10 @@ def show_foreigner(foreigner_id):
         timeline=_timeline(foreigner, permits, applications, today),
         in_process=lookup.extension_in_process if lookup else False,
         cancel_form=CancelPermitForm(),
-        window=(
-            services.extension_window(services._as_date(current.expiry_date)) if current else None
-        ),
+        window=(services.extension_window(as_date(current.expiry_date)) if current else None),
         figures=(
             services.overstay_figures(current.expiry_date, today)
-            if current and services._as_date(current.expiry_date) < today
+            if current and as_date(current.expiry_date) < today
             else None
         ),
     )
@@ -650,9 +648,7 @@ def _application_page(application, complete_form=None, reject_form=None, status=
             complete_form.subtype.data = old.subtype
     reject_form = reject_form or RejectApplicationForm(formdata=None)
     end = application.decided_on or today
-    days = services.working_days_between(
-        services._as_date(application.received_on), services._as_date(end)
-    )
+    days = services.working_days_between(as_date(application.received_on), as_date(end))
     return render(
         "owl/application.html",
         _status=status,
@@ -812,7 +808,7 @@ def _case_page(case, form=None, status=200):
         .where(OverstayFollowUp.case == case.id)
         .order_by(OverstayFollowUp.action_date.desc(), OverstayFollowUp.id.desc())
     )
-    end = services._as_date(case.closed_on) if case.closed_on else today
+    end = as_date(case.closed_on) if case.closed_on else today
     return render(
         "owl/case.html",
         _status=status,
