@@ -16,7 +16,6 @@ from wtforms import (
 )
 from wtforms.validators import (
     DataRequired,
-    Email,
     InputRequired,
     Length,
     NumberRange,
@@ -38,6 +37,17 @@ from .models import normalize_number, normalize_passport
 
 PASSPORT_RE = re.compile(r"^[A-Z0-9]{5,20}$")
 PERMIT_NUMBER_RE = re.compile(r"^[A-Z0-9][A-Z0-9./-]{3,39}$")
+
+
+class Deliverable:
+    """An address the outbox will accept (the same check as ``queue_email``), so a foreigner is
+    never registered with an address their warnings could not be sent to."""
+
+    def __call__(self, form, field):
+        from ..notify.services import is_valid_address
+
+        if field.data and not is_valid_address(field.data.strip()):
+            raise ValidationError(_l("Enter a valid e-mail address."))
 
 
 class OwlDateField(DateField):
@@ -87,7 +97,7 @@ class ForeignerForm(FlaskForm):
     gender = SelectField(_l("Sex"), choices=list(GENDER_LABELS.items()), default="")
     email = EmailField(
         _l("E-mail"),
-        validators=[Optional(), Email(_l("Enter a valid e-mail address.")), Length(max=254)],
+        validators=[Optional(), Length(max=254), Deliverable()],
     )
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40)])
     language = SelectField(
@@ -97,7 +107,7 @@ class ForeignerForm(FlaskForm):
     sponsor_name = StringField(_l("Sponsor or guarantor"), validators=[Optional(), Length(max=200)])
     sponsor_email = EmailField(
         _l("Sponsor e-mail"),
-        validators=[Optional(), Email(_l("Enter a valid e-mail address.")), Length(max=254)],
+        validators=[Optional(), Length(max=254), Deliverable()],
     )
 
     def __init__(self, *args, **kwargs):

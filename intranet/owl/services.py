@@ -570,7 +570,13 @@ def run_overstay_scan(today=None):
             .execute()
         )
         new_cases = Permit.select(
-            Permit.id, Permit.foreigner, Permit.expiry_date, Value(today), Value(utcnow())
+            Permit.id,
+            Permit.foreigner,
+            Permit.expiry_date,
+            Value(today),
+            Value("open"),
+            Value(""),
+            Value(utcnow()),
         ).where(
             (Permit.status == "active")
             & (Permit.expiry_date < today)
@@ -593,6 +599,8 @@ def run_overstay_scan(today=None):
                     OverstayCase.foreigner,
                     OverstayCase.expiry_date,
                     OverstayCase.opened_on,
+                    OverstayCase.status,
+                    OverstayCase.closed_reason,
                     OverstayCase.created_at,
                 ],
             )
