@@ -79,19 +79,20 @@ def test_rejection_e_mails_the_reason(
 
 
 def test_rules_for_receiving(make_foreigner, make_permit, make_application):
+    """The refusals are user-facing messages (Indonesian outside a request, the default)."""
     nobody = make_foreigner()
-    with pytest.raises(services.OwlError, match="no active permit"):
+    with pytest.raises(services.OwlError, match="tidak memiliki izin tinggal aktif"):
         make_application(nobody, kind="extension")
     new = make_application(nobody, kind="new", requested_type="ITAS")
     assert new.permit_id is None
 
     f = make_foreigner()
     make_permit(f, days_left=50, ptype="ITAS")
-    with pytest.raises(services.OwlError, match="different permit type"):
+    with pytest.raises(services.OwlError, match="jenis izin tinggal yang berbeda"):
         make_application(f, kind="conversion", requested_type="ITAS")
     conversion = make_application(f, kind="conversion", requested_type="ITAP")
     assert conversion.requested_type == "ITAP"
-    with pytest.raises(services.OwlError, match="already has an open"):
+    with pytest.raises(services.OwlError, match="masih berjalan"):
         make_application(f, kind="extension")
 
 

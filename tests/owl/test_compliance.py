@@ -94,8 +94,7 @@ def test_working_days():
 def test_page_charts_and_exports(history, client, login_as, make_user, app_ctx):
     from openpyxl import load_workbook
 
-    login_as(make_user("kepala"))
-    client.set_cookie("lang", "en")
+    login_as(make_user("kepala", language="en"))
     response = client.get("/owl/compliance?months=24")
     html = response.get_data(as_text=True)
     assert response.status_code == 200

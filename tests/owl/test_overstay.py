@@ -37,7 +37,7 @@ def test_rate_and_threshold_are_settings(app_ctx):
 def test_case_reaches_the_digest_once_then_again_when_it_crosses_60_days(
     make_foreigner, make_permit, intel_officer, make_user, today, run_jobs, mail_sink
 ):
-    second = make_user("inteldakim", email="intel2@kanim.example", language="en")
+    make_user("inteldakim", email="intel2@kanim.example", language="en")
     f = make_foreigner(name="Ivan Ivanov", nationality="RU")
     permit = make_permit(f, expiry=today - dt.timedelta(days=10), permit_number="2C25RU0000001")
     make_permit(days_left=100)  # not expired: no case
@@ -154,8 +154,9 @@ def test_overstay_list_shows_days_and_charge_and_every_view_is_audited(
         expiry=services.wib_today() - dt.timedelta(days=75),
     )
     services.run_overstay_scan(services.wib_today())
+    intel_officer.language = "en"  # signed-in users read in their own language
+    intel_officer.save()
     login_as(intel_officer)
-    client.set_cookie("lang", "en")
     html = client.get("/owl/overstay").get_data(as_text=True)
     assert "Chen Wei" in html and "Old Case" in html
     assert "Rp 12.000.000" in html

@@ -28,9 +28,10 @@ def _form(**over):
 
 
 def test_register_a_foreigner(client, login_as, owl_officer, app_ctx):
+    owl_officer.language = "en"
+    owl_officer.save()
     login_as(owl_officer)
     page = "/owl/foreigners/new"
-    client.set_cookie("lang", "en")
     bad = client.post_form(
         page, _form(passport_number="12", email="nope", nationality="ZZZ"), token_from=page
     )
@@ -95,9 +96,10 @@ def test_permit_form_rejects_bad_dates_and_duplicates(
 ):
     f = make_foreigner()
     make_permit(permit_number="2C26DUP0000001", days_left=100)
+    owl_officer.language = "en"
+    owl_officer.save()
     login_as(owl_officer)
     page = f"/owl/foreigners/{f.id}/permits/new"
-    client.set_cookie("lang", "en")
     data = {
         "permit_type": "ITAS",
         "subtype": "work",
