@@ -46,7 +46,7 @@
         datasets: [
           { type: "bar", label: L.average, data: data.officer_average, backgroundColor: NAVY },
           { type: "line", label: L.standard, data: data.officers.map(function () { return data.standard; }),
-            borderColor: GOLD, pointRadius: 0, borderDash: [6, 4] }
+            borderColor: GOLD, backgroundColor: GOLD, pointRadius: 3, borderDash: [6, 4] }
         ]
       },
       options: { scales: { y: { beginAtZero: true } } }
