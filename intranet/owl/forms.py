@@ -39,6 +39,23 @@ PASSPORT_RE = re.compile(r"^[A-Z0-9]{5,20}$")
 PERMIT_NUMBER_RE = re.compile(r"^[A-Z0-9][A-Z0-9./-]{3,39}$")
 
 
+def _clean_text(value):
+    """No NUL or other control characters (except line breaks) reach the database."""
+    if isinstance(value, str):
+        return "".join(ch for ch in value if ch in "\n\t" or ch.isprintable())
+    return value
+
+
+class OwlForm(FlaskForm):
+    """Si Owl's form base: every text field is cleaned of control characters."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            if issubclass(unbound_field.field_class, StringField):  # TextAreaField included
+                options["filters"] = [*unbound_field.kwargs.get("filters", ()), _clean_text]
+            return unbound_field.bind(form=form, **options)
+
+
 class Deliverable:
     """An address the outbox will accept (the same check as ``queue_email``), so a foreigner is
     never registered with an address their warnings could not be sent to."""
@@ -83,7 +100,7 @@ def _permit_type_choices():
     return [(k, v) for k, v in PERMIT_TYPE_LABELS.items()]
 
 
-class ForeignerForm(FlaskForm):
+class ForeignerForm(OwlForm):
     name = StringField(
         _l("Full name (as in the passport)"),
         validators=[DataRequired(_l("Enter the name.")), Length(max=200)],
@@ -141,7 +158,7 @@ def _validate_permit_number(field):
         )
 
 
-class PermitForm(FlaskForm):
+class PermitForm(OwlForm):
     permit_type = SelectField(_l("Permit type"), choices=_permit_type_choices())
     subtype = SelectField(_l("Purpose"), choices=_subtype_choices(), default="")
     permit_number = StringField(
@@ -171,11 +188,11 @@ class PermitForm(FlaskForm):
             raise ValidationError(_l("The expiry date must be after the issue date."))
 
 
-class CancelPermitForm(FlaskForm):
+class CancelPermitForm(OwlForm):
     reason = SelectField(_l("Reason"), choices=list(CANCEL_REASON_LABELS.items()))
 
 
-class ApplicationForm(FlaskForm):
+class ApplicationForm(OwlForm):
     kind = SelectField(_l("Application"), choices=list(APPLICATION_KIND_LABELS.items()))
     requested_type = SelectField(_l("Permit applied for"), choices=_permit_type_choices())
     received_on = OwlDateField(
@@ -188,7 +205,7 @@ class ApplicationForm(FlaskForm):
             raise ValidationError(_l("The date received cannot be in the future."))
 
 
-class CompleteApplicationForm(FlaskForm):
+class CompleteApplicationForm(OwlForm):
     permit_number = StringField(
         _l("New permit number"), validators=[DataRequired(_l("Enter the permit number."))]
     )
@@ -211,14 +228,14 @@ class CompleteApplicationForm(FlaskForm):
             raise ValidationError(_l("The expiry date must be after the issue date."))
 
 
-class RejectApplicationForm(FlaskForm):
+class RejectApplicationForm(OwlForm):
     reason = TextAreaField(
         _l("Reason for the rejection (sent to the foreigner)"),
         validators=[DataRequired(_l("Give the reason for the rejection.")), Length(max=2000)],
     )
 
 
-class FollowUpForm(FlaskForm):
+class FollowUpForm(OwlForm):
     action = SelectField(_l("What was done"), choices=list(FOLLOW_UP_LABELS.items()))
     action_date = OwlDateField(_l("Date"), validators=[InputRequired(_l("Enter the date."))])
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=4000)])
@@ -228,7 +245,7 @@ class FollowUpForm(FlaskForm):
             raise ValidationError(_l("The date cannot be in the future."))
 
 
-class DisruptionForm(FlaskForm):
+class DisruptionForm(OwlForm):
     title_id = StringField(
         _l("Title (Indonesian)"), validators=[DataRequired(_l("Enter a title.")), Length(max=200)]
     )
@@ -255,7 +272,7 @@ class DisruptionForm(FlaskForm):
             raise ValidationError(_l("The expected end must be after the start."))
 
 
-class ResolveDisruptionForm(FlaskForm):
+class ResolveDisruptionForm(OwlForm):
     resolution_id = TextAreaField(
         _l("All-clear message (Indonesian)"),
         validators=[DataRequired(_l("Enter a message.")), Length(max=4000)],
@@ -280,7 +297,7 @@ def _parse_lead_days(text):
     return sorted(set(values), reverse=True)
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(OwlForm):
     lead_ITK = StringField(_l("ITK lead times (days)"))
     lead_ITAS = StringField(_l("ITAS lead times (days)"))
     lead_ITAP = StringField(_l("ITAP lead times (days)"))
@@ -316,7 +333,7 @@ class SettingsForm(FlaskForm):
         field.parsed = _parse_lead_days(field.data)
 
 
-class StatusForm(FlaskForm):
+class StatusForm(OwlForm):
     application_number = StringField(
         _l("Application number"),
         validators=[DataRequired(_l("Enter the application number.")), Length(max=40)],

@@ -38,12 +38,17 @@ FOLLOW_UP_ACTIONS = ("visited", "paid", "deported", "other")
 
 
 def normalize_passport(value):
-    """Passport numbers compare case-insensitively and ignore spaces (and dashes)."""
-    return "".join((value or "").split()).replace("-", "").upper()
+    """Passport numbers compare case-insensitively and ignore spaces, dashes and anything else
+    that is not a letter or a digit."""
+    return "".join(ch for ch in (value or "").upper() if ch.isascii() and ch.isalnum())
 
 
 def normalize_number(value):
-    return "".join((value or "").split()).upper()
+    """Permit, registration and application numbers: upper case, no spaces or control
+    characters (letters, digits and . / - are kept)."""
+    return "".join(
+        ch for ch in (value or "").upper() if ch.isascii() and (ch.isalnum() or ch in "./-")
+    )
 
 
 class Foreigner(OwlModel):

@@ -126,11 +126,18 @@ def _actor():
     return current_user._get_current_object()
 
 
+def _text_arg(name, limit):
+    """A query-string text, without control characters (they never reach the database)."""
+    value = request.args.get(name) or ""
+    return "".join(ch for ch in value if ch.isprintable()).strip()[:limit]
+
+
 def _int_arg(name):
     try:
-        return int(request.args.get(name, ""))
+        value = int(request.args.get(name, ""))
     except ValueError:
         return None
+    return value if 0 < value < 2**31 else None
 
 
 def _to_utc(local_naive):
@@ -200,9 +207,10 @@ PERMIT_STATES = {
 def _parse_cursor(value):
     try:
         day, _sep, ident = (value or "").partition("_")
-        return dt.date.fromisoformat(day), int(ident)
+        day, ident = dt.date.fromisoformat(day), int(ident)
     except ValueError:
         return None
+    return (day, ident) if 0 < ident < 2**63 else None
 
 
 def expiry_badge(status, cancel_reason, days_left, _cache=None):
@@ -251,7 +259,7 @@ def list_permits():
     state = state if state in PERMIT_STATES else "valid"
     ptype = request.args.get("type", "")
     ptype = ptype if ptype in PERMIT_TYPES else ""
-    q = (request.args.get("q") or "").strip()[:60]
+    q = _text_arg("q", 60)
     cursor = _parse_cursor(request.args.get("after"))
     query = Permit.select(
         Permit.id,
@@ -334,8 +342,8 @@ def list_permits():
 @bp.get("/foreigners")
 @roles(*REGISTRY_READ)
 def list_foreigners():
-    q = (request.args.get("q") or "").strip()[:100]
-    nationality = (request.args.get("nationality") or "").upper()[:2]
+    q = _text_arg("q", 100)
+    nationality = _text_arg("nationality", 2).upper()
     before = _int_arg("before")
     query = Foreigner.select().order_by(Foreigner.id.desc())
     if q:
@@ -740,7 +748,7 @@ def list_overstays():
     today = wib_today()
     show = request.args.get("show", "open")
     show = show if show in ("open", "escalated", "closed") else "open"
-    nationality = (request.args.get("nationality") or "").upper()[:2]
+    nationality = _text_arg("nationality", 2).upper()
     page = max(1, _int_arg("page") or 1)
     query = (
         OverstayCase.select(OverstayCase, Permit, Foreigner)
@@ -868,7 +876,7 @@ def close_case(case_id):
 def _report_args():
     months = _int_arg("months") or 12
     months = months if months in (6, 12, 24) else 12
-    nationality = (request.args.get("nationality") or "").upper()[:2]
+    nationality = _text_arg("nationality", 2).upper()
     return months, nationality
 
 
@@ -1136,8 +1144,8 @@ def api_status():
     from flask_babel import force_locale
 
     with force_locale(lang):
-        number = (request.args.get("application") or "").strip()
-        passport = (request.args.get("passport") or "").strip()
+        number = _text_arg("application", 41)
+        passport = _text_arg("passport", 41)
         if not number or not passport or len(number) > 40 or len(passport) > 40:
             return _json(
                 {
