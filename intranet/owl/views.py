@@ -16,6 +16,7 @@ from .. import policy
 from ..audit.services import record
 from ..core.filters import WIB, id_date
 from ..core.responses import redirect_to, render, render_invalid
+from ..extensions import db
 from ..models import utcnow
 from ..policy import public, roles
 from . import labels, ratelimit, reports, services, settings
@@ -72,11 +73,27 @@ TABS = [
 ]
 
 
+def _tabs(user):
+    """(endpoint, href, label) of the section tabs this user may open, cached per language and
+    role set: every Si Owl page shows them."""
+    from flask import current_app
+
+    cache = current_app.extensions.setdefault("owl_tabs", {})
+    key = (str(get_locale() or "id"), user.role_names if user is not None else frozenset())
+    tabs = cache.get(key)
+    if tabs is None:
+        tabs = cache[key] = [
+            (endpoint, url_for(endpoint), str(label))
+            for endpoint, label in TABS
+            if policy.admits(policy.policy_for(endpoint), user)
+        ]
+    return tabs
+
+
 @bp.context_processor
 def _owl_context():
     user = current_user if current_user.is_authenticated else None
-    tabs = [(e, label) for e, label in TABS if policy.admits(policy.policy_for(e), user)]
-    return {"owl_tabs": tabs, "L": labels, "country_name": labels.country_name}
+    return {"owl_tabs": _tabs(user), "L": labels, "country_name": labels.country_name}
 
 
 @bp.app_template_filter("owl_date")
@@ -251,6 +268,67 @@ def _permit_rows(rows, today):
     return out
 
 
+PERMIT_LIST_SQL = (
+    "SELECT p.id, p.permit_type, p.permit_number, p.expiry_date, p.status, p.cancel_reason, "
+    'f.id, f.name, f.nationality FROM "{permit}" AS p JOIN "{foreigner}" AS f '
+    "ON f.id = p.foreigner_id WHERE {where} "
+    "ORDER BY p.expiry_date {order}, p.id {order} LIMIT {limit}"
+)
+
+
+def _permit_page(today, state, ptype, q, cursor):
+    """One page of the permit list: plain SQL on the (status, expiry_date, id) index with a
+    keyset cursor, so the millionth row costs what the first does (no OFFSET, no COUNT)."""
+    param = db.param
+    where, params = [], []
+    descending = state in ("expired", "replaced", "cancelled")
+    if q:
+        descending = True
+        key = normalize_number(q)
+        match = [f"p.permit_number = {param}", f"p.registration_number = {param}"]
+        params += [key, key]
+        passport_ids = [
+            f.id
+            for f in Foreigner.select(Foreigner.id)
+            .where(Foreigner.passport_key == normalize_passport(q))
+            .limit(20)
+        ]
+        if passport_ids:
+            match.append("p.foreigner_id IN (" + ", ".join([param] * len(passport_ids)) + ")")
+            params += passport_ids
+        where.append("(" + " OR ".join(match) + ")")
+    else:
+        where.append(f"p.status = {param}")
+        params.append("active" if state in ("valid", "expiring", "expired") else state)
+        if state == "valid":
+            where.append(f"p.expiry_date >= {param}")
+            params.append(today.isoformat())
+        elif state == "expiring":
+            where.append(f"p.expiry_date >= {param} AND p.expiry_date <= {param}")
+            params += [today.isoformat(), (today + dt.timedelta(days=60)).isoformat()]
+        elif state == "expired":
+            where.append(f"p.expiry_date < {param}")
+            params.append(today.isoformat())
+    if ptype:
+        where.append(f"p.permit_type = {param}")
+        params.append(ptype)
+    if cursor:
+        day, ident = cursor
+        op = "<" if descending else ">"
+        where.append(
+            f"p.expiry_date {op}= {param} AND (p.expiry_date {op} {param} OR p.id {op} {param})"
+        )
+        params += [day.isoformat(), day.isoformat(), ident]
+    sql = PERMIT_LIST_SQL.format(
+        permit=Permit._meta.table_name,
+        foreigner=Foreigner._meta.table_name,
+        where=" AND ".join(where),
+        order="DESC" if descending else "ASC",
+        limit=PAGE_SIZE + 1,
+    )
+    return list(db.execute_sql(sql, params).fetchall())
+
+
 @bp.get("/permits")
 @roles(*REGISTRY_READ)
 def list_permits():
@@ -260,59 +338,8 @@ def list_permits():
     ptype = request.args.get("type", "")
     ptype = ptype if ptype in PERMIT_TYPES else ""
     q = _text_arg("q", 60)
-    cursor = _parse_cursor(request.args.get("after"))
-    query = Permit.select(
-        Permit.id,
-        Permit.permit_type,
-        Permit.permit_number,
-        Permit.expiry_date,
-        Permit.status,
-        Permit.cancel_reason,
-        Foreigner.id,
-        Foreigner.name,
-        Foreigner.nationality,
-    ).join(Foreigner, on=(Permit.foreigner == Foreigner.id))
-    descending = state in ("expired", "replaced", "cancelled")
-    if q:
-        key = normalize_number(q)
-        passport_ids = [
-            f.id
-            for f in Foreigner.select(Foreigner.id)
-            .where(Foreigner.passport_key == normalize_passport(q))
-            .limit(20)
-        ]
-        match = (Permit.permit_number == key) | (Permit.registration_number == key)
-        if passport_ids:
-            match = match | Permit.foreigner.in_(passport_ids)
-        query = query.where(match)
-        descending = True
-        cursor = None
-    else:
-        status = "active" if state in ("valid", "expiring", "expired") else state
-        query = query.where(Permit.status == status)
-        if state == "valid":
-            query = query.where(Permit.expiry_date >= today)
-        elif state == "expiring":
-            query = query.where(Permit.expiry_date.between(today, today + dt.timedelta(days=60)))
-        elif state == "expired":
-            query = query.where(Permit.expiry_date < today)
-    if ptype:
-        query = query.where(Permit.permit_type == ptype)
-    if cursor:
-        day, ident = cursor
-        if descending:
-            query = query.where(
-                (Permit.expiry_date <= day) & ((Permit.expiry_date < day) | (Permit.id < ident))
-            )
-        else:
-            query = query.where(
-                (Permit.expiry_date >= day) & ((Permit.expiry_date > day) | (Permit.id > ident))
-            )
-    if descending:
-        query = query.order_by(Permit.expiry_date.desc(), Permit.id.desc())
-    else:
-        query = query.order_by(Permit.expiry_date, Permit.id)
-    rows = list(query.limit(PAGE_SIZE + 1).tuples())
+    cursor = None if q else _parse_cursor(request.args.get("after"))
+    rows = _permit_page(today, state, ptype, q, cursor)
     more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
     next_cursor = None
