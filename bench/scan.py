@@ -110,7 +110,7 @@ def main(argv=None):
                     flush=True,
                 )
                 written = PermitWarning.select().where(PermitWarning.batch == scan.batch).count()
-                if scan.queued != pairs or written != pairs:
+                if scan.due != pairs or scan.queued != pairs or written != pairs:
                     print(f"# MISMATCH: scan {scan.queued}, rows {written}, bare {pairs}")
                     ok = False
                 again = services.run_permit_scan(TODAY)

@@ -34,8 +34,8 @@ def queue_many(messages):
     Rows go in chunks of the outbox batch size, each chunk with its own send job, enqueued after
     the caller's transaction commits (the reconciler covers a crash in between). A key already in
     the outbox is skipped (ON CONFLICT DO NOTHING): the same key twice is one e-mail. A malformed
-    address is skipped and logged instead of failing the whole batch. Returns the number of rows
-    written."""
+    recipient is skipped and logged instead of failing the whole batch (a malformed copy address
+    is dropped). Returns the number of rows written."""
     from ..extensions import db
     from ..notify import settings as notify_settings
     from ..notify.models import QUEUED, OutboxMessage
@@ -59,14 +59,18 @@ def queue_many(messages):
             checked.add(m["template"])
         try:
             to_address = normalize_address(m["to"])
-            cc = []
-            for address in m.get("cc") or []:
-                normalized = normalize_address(address)
-                if normalized != to_address and normalized not in cc:
-                    cc.append(normalized)
         except InvalidRecipient as exc:
             log.warning("owl: %s not queued: %s", m["key"], exc)
             continue
+        cc = []
+        for address in m.get("cc") or []:
+            try:
+                normalized = normalize_address(address)
+            except InvalidRecipient as exc:
+                log.warning("owl: %s: copy not sent: %s", m["key"], exc)
+                continue
+            if normalized != to_address and normalized not in cc:
+                cc.append(normalized)
         rows.append(
             (
                 m["key"],

@@ -16,6 +16,7 @@ from peewee import SQL, IntegrityError, Value, fn
 from ..audit.services import record
 from ..extensions import db, transaction
 from ..models import utcnow
+from ..notify.services import is_valid_address
 from ..people.models import User, UserRole
 from . import notifications, settings
 from .bulk import insert_rows
@@ -486,7 +487,8 @@ def due_sql(today, columns=PAIR_COLUMNS, rules=None):
 @dataclass(frozen=True)
 class ScanResult:
     scan_date: dt.date
-    queued: int
+    due: int  # (permit, lead time) pairs the scan found due
+    queued: int  # e-mails written to the outbox (a concurrent scan's keys are not written twice)
     batch: str
 
 
@@ -501,6 +503,10 @@ def run_permit_scan(today=None):
         sql, params = due_sql(today, SCAN_COLUMNS, snap.lead_rules)
         # A raw cursor: thousands of plain tuples, without building a model row for each.
         rows = list(db.execute_sql(sql, params).fetchall()) if sql else []
+        # A malformed address gets no warning row, so the stage is still sent (while it lasts)
+        # once the address is corrected.
+        rows = [r for r in rows if is_valid_address(r[7])]
+        queued = 0
         if rows:
             now = utcnow()
             insert_rows(
@@ -508,13 +514,13 @@ def run_permit_scan(today=None):
                 ["permit", "lead_days", "days_left", "scan_date", "batch", "created_at"],
                 [(r[0], r[1], (as_date(r[4]) - today).days, today, batch, now) for r in rows],
             )
-            notifications.queue_permit_warnings(rows, today, snap)
+            queued = notifications.queue_permit_warnings(rows, today, snap)
         record(
             "owl.permit_scan",
             object_type="System",
-            detail={"date": today.isoformat(), "queued": len(rows)},
+            detail={"date": today.isoformat(), "due": len(rows), "queued": queued},
         )
-    return ScanResult(today, len(rows), batch)
+    return ScanResult(today, len(rows), queued, batch)
 
 
 # ----- overstay ----------------------------------------------------------------------------------

@@ -197,12 +197,19 @@ def test_lead_times_are_per_permit_type(make_permit, today):
     assert f"permit:{itk.id}:7" in _keys()
 
 
-def test_a_malformed_address_is_skipped_not_fatal(make_foreigner, make_permit, today):
+def test_a_malformed_address_is_skipped_not_fatal_and_sent_once_corrected(
+    make_foreigner, make_permit, today
+):
     bad = make_permit(make_foreigner(email="not-an-address"), days_left=30)
-    good = make_permit(days_left=30)
-    services.run_permit_scan(today)
+    good = make_permit(make_foreigner(sponsor_email="broken@"), days_left=30)
+    assert services.run_permit_scan(today).queued == 1
     assert _keys() == [f"permit:{good.id}:30"]
-    assert bad.id  # the bad one is logged and left for when the address is corrected
+    assert OutboxMessage.get(OutboxMessage.key == f"permit:{good.id}:30").cc == ""
+    foreigner = bad.foreigner
+    foreigner.email = "fixed@mail.example"
+    foreigner.save()
+    services.run_permit_scan(today + dt.timedelta(days=1))
+    assert _keys() == sorted([f"permit:{good.id}:30", f"permit:{bad.id}:30"])
 
 
 def test_the_scan_is_audited(make_permit, today):
@@ -211,7 +218,7 @@ def test_the_scan_is_audited(make_permit, today):
     make_permit(days_left=7)
     services.run_permit_scan(today)
     entry = AuditEntry.select().where(AuditEntry.action == "owl.permit_scan").get()
-    assert entry.detail == '{"date":"2026-11-27","queued":1}'
+    assert entry.detail == '{"date":"2026-11-27","due":1,"queued":1}'
 
 
 def test_periodic_job_is_registered_and_runs(app_ctx, make_permit):
