@@ -20,6 +20,7 @@ FEATURES = [
     "intranet.audit.views",
     "intranet.mailcatcher.views",
     "intranet.notify.views",
+    "intranet.owl.views",
 ]
 
 

@@ -25,6 +25,7 @@ MODEL_MODULES = [
     "intranet.audit.models",
     "intranet.core.models",
     "intranet.notify.models",
+    "intranet.owl.models",
 ]
 
 
