@@ -3,7 +3,7 @@
 import logging
 import os
 
-from flask import Flask, request
+from flask import Flask, has_request_context, request
 from flask_login import current_user
 
 from config import INSTANCE_DIR, Config, get_config
@@ -89,6 +89,8 @@ def _init_extensions(app):
 
 def _select_locale():
     languages = ("id", "en")
+    if not has_request_context():  # jobs, CLI: the default language (e-mails force their own)
+        return "id"
     if current_user and current_user.is_authenticated and current_user.language in languages:
         return current_user.language
     cookie = request.cookies.get("lang")
