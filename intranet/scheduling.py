@@ -19,7 +19,7 @@ Every periodic job must be idempotent: running it twice changes nothing.
 import importlib
 from dataclasses import dataclass
 
-JOB_MODULES = []
+JOB_MODULES = ["intranet.emak.jobs"]
 
 
 @dataclass(frozen=True)
