@@ -19,7 +19,10 @@ Every periodic job must be idempotent: running it twice changes nothing.
 import importlib
 from dataclasses import dataclass
 
-JOB_MODULES = ["intranet.emak.jobs"]
+JOB_MODULES = [
+    "intranet.notify.jobs",
+    "intranet.emak.jobs",
+]
 
 
 @dataclass(frozen=True)
