@@ -1,12 +1,12 @@
 """Si Emak's periodic job: a run whose every notice was accepted becomes "sent"."""
 
-from ..extensions import db
 from ..scheduling import periodic
 
 
-@periodic("emak.complete_runs", every_seconds=60)
+@periodic("emak.complete_runs", every_seconds=30)
 def complete_runs():
+    from ..notify.jobs import db_session
     from .services import complete_sent_runs
 
-    with db.connection_context():
+    with db_session():
         return complete_sent_runs()

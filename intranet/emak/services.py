@@ -10,7 +10,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from flask import current_app, has_request_context, request, url_for
+from flask import current_app, has_request_context, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from peewee import JOIN, Case, fn
@@ -600,17 +600,22 @@ def finalise_run(run_id, *, actor):
 
 
 def _slip_url(notice_id):
-    base = current_app.config.get("SERVER_NAME_FOR_LINKS")
-    path = url_for("emak.show_notice", notice_id=notice_id)
-    if base:
-        return base.rstrip("/") + path
-    if has_request_context():
-        return request.host_url.rstrip("/") + path
-    return ""
+    """The notice's page in the intranet, absolute (for the e-mail); empty when the intranet's
+    address is not known (no request, no SERVER_NAME_FOR_LINKS)."""
+    base = current_app.config.get("SERVER_NAME_FOR_LINKS") or (
+        request.host_url if has_request_context() else ""
+    )
+    if not base:
+        return ""
+    path = current_app.url_map.bind("localhost").build("emak.show_notice", {"notice_id": notice_id})
+    return base.rstrip("/") + path
 
 
 def notice_context(run, notice, employee, lines):
-    """What the e-mail template needs, JSON-serialisable (the outbox renders it at send time)."""
+    """What the e-mail template needs, JSON-serialisable (the outbox renders it at send time).
+
+    The amounts sit under ``secret_pay``: the outbox never shows ``secret_`` keys to admins and
+    wipes them once the message is sent."""
     return {
         "run_id": run.id,
         "notice_id": notice.id,
@@ -623,17 +628,19 @@ def notice_context(run, notice, employee, lines):
         "note": run.note,
         "name": employee.name,
         "nip": employee.display_nip,
-        "lines": [
-            {
-                "component": line.component,
-                "deduction": comp.BY_CODE[line.component].is_deduction,
-                "amount": line.amount,
-            }
-            for line in lines
-        ],
-        "earnings": notice.earnings,
-        "deductions": notice.deductions,
-        "net": notice.net,
+        "secret_pay": {
+            "lines": [
+                {
+                    "component": line.component,
+                    "deduction": comp.BY_CODE[line.component].is_deduction,
+                    "amount": line.amount,
+                }
+                for line in lines
+            ],
+            "earnings": notice.earnings,
+            "deductions": notice.deductions,
+            "net": notice.net,
+        },
         "url": _slip_url(notice.id),
     }
 
@@ -772,24 +779,11 @@ def _complete_if_delivered(run, counts, now=None):
 # ----- rendering -------------------------------------------------------------------------------
 
 
-def _render_notice(suffix, context, language):
-    from flask import render_template
-    from flask_babel import force_locale
+def render_notice(context, language):
+    """(subject, text, html) of a notice exactly as the outbox renders it at send time."""
+    from ..notify.rendering import render_email
 
-    with force_locale(language):
-        template = current_app.jinja_env.get_template(f"{NOTICE_TEMPLATE}.{suffix}")
-        module = template.make_module(context)
-        body = render_template(f"{NOTICE_TEMPLATE}.{suffix}", **context)
-    return str(getattr(module, "subject", "") or "").strip(), body
-
-
-def render_notice_text(context, language):
-    """(subject, plain text) of a notice, as the outbox will render it."""
-    return _render_notice("txt", context, language)
-
-
-def render_notice_html(context, language):
-    return _render_notice("html", context, language)[1]
+    return render_email(NOTICE_TEMPLATE, context, language)
 
 
 # ----- delivery --------------------------------------------------------------------------------
@@ -817,13 +811,13 @@ DELIVERY_STATES = ("queued", "sending", "sent", "failed", "dead")
 
 
 def _outbox():
-    from ..notify.models import Outbox
+    from ..notify.models import OutboxMessage
 
-    return Outbox
+    return OutboxMessage
 
 
 def _run_rows(outbox, run_id):
-    return (outbox.object_type == OBJECT_TYPE) & (outbox.object_id == run_id)
+    return (outbox.object_type == OBJECT_TYPE) & (outbox.object_id == str(run_id))
 
 
 @dataclass
@@ -859,7 +853,7 @@ def _status_counts(run_ids):
     outbox = _outbox()
     rows = (
         outbox.select(outbox.object_id, outbox.status, fn.COUNT(outbox.id))
-        .where(outbox.object_type == OBJECT_TYPE, outbox.object_id.in_(list(run_ids)))
+        .where(outbox.object_type == OBJECT_TYPE, outbox.object_id.in_([str(i) for i in run_ids]))
         .group_by(outbox.object_id, outbox.status)
         .tuples()
     )
@@ -930,11 +924,19 @@ def deliveries(run, status="", page=1, per_page=50):
     return rows, total
 
 
-def resend_failed(run_id, *, actor):
-    """Send again the run's failed and dead notices, and only those, through the outbox's retry."""
-    from ..notify import services as notify
+def resend_failed(run_id, *, actor, now=None):
+    """Send again the run's failed and dead notices, and only those.
+
+    The outbox has no retry function yet, so this is the outbox's own move done here: the rows
+    go back to ``queued`` (due now, under a fresh job id) in one conditional UPDATE that only
+    touches rows still failed or dead, and their send job is enqueued after the commit. A row
+    a worker is sending, or has sent, is left alone; should the enqueue be lost, the outbox's
+    reconciler finds the rows queued and enqueues them."""
+    from ..notify.services import enqueue_send, new_job_id
 
     outbox = _outbox()
+    now = now or utcnow()
+    jobs = []
     with transaction():
         run = _lock_run(run_id)
         if run.status not in (SENDING, SENT):
@@ -943,17 +945,44 @@ def resend_failed(run_id, *, actor):
             row_id
             for (row_id,) in outbox.select(outbox.id)
             .where(_run_rows(outbox, run.id), outbox.status.in_(["failed", "dead"]))
+            .order_by(outbox.id)
             .tuples()
         ]
         if not ids:
             return 0
-        notify.retry(ids)
+        batch = max(1, _notify_batch_size())
+        count = 0
+        for start in range(0, len(ids), batch):
+            chunk = ids[start : start + batch]
+            job_id = new_job_id()
+            count += (
+                outbox.update(
+                    status="queued",
+                    send_after=now,
+                    job_id=job_id,
+                    job_at=now,
+                    claim="",
+                    claimed_at=None,
+                    updated_at=now,
+                )
+                .where(outbox.id.in_(chunk), outbox.status.in_(["failed", "dead"]))
+                .execute()
+            )
+            jobs.append((job_id, chunk))
         if run.status == SENT:
             run.status = SENDING
             run.completed_at = None
             run.save()
-        record("payrun.resend", run, actor=actor, detail={"notices": len(ids)})
-    return len(ids)
+        record("payrun.resend", run, actor=actor, detail={"notices": count})
+    for job_id, chunk in jobs:
+        enqueue_send(job_id, chunk)
+    return count
+
+
+def _notify_batch_size():
+    from ..notify import settings
+
+    return settings.setting("batch_size")
 
 
 def complete_sent_runs(now=None):

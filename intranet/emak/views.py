@@ -514,7 +514,7 @@ def preview_email(run_id, employee_id):
     """The e-mail as the employee will receive it, in their language (htmx fragment)."""
     run = _run_or_404(run_id)
     employee, context, language = _preview_or_404(run, employee_id)
-    subject, text = services.render_notice_text(context, language)
+    subject, text, _html = services.render_notice(context, language)
     record("payrun.notice_previewed", run, actor=_actor(), detail={"employee_id": employee.id})
     return render(
         "emak/_email_preview.html",
@@ -531,7 +531,7 @@ def preview_email(run_id, employee_id):
 def preview_email_html(run_id, employee_id):
     run = _run_or_404(run_id)
     _employee, context, language = _preview_or_404(run, employee_id)
-    response = make_response(services.render_notice_html(context, language))
+    response = make_response(services.render_notice(context, language)[2])
     response.headers["Content-Type"] = "text/html; charset=utf-8"
     # Rendered mail: no scripts, no same-origin access, no remote loads.
     response.headers["Content-Security-Policy"] = (
@@ -570,7 +570,11 @@ def send_run(run_id):
 def show_progress(run_id):
     """The progress bar (htmx polling): queued / sent / failed, live."""
     run = _run_or_404(run_id)
-    return render_template("emak/_progress.html", run=run, progress=services.progress(run))
+    response = make_response(
+        render_template("emak/_progress.html", run=run, progress=services.progress(run))
+    )
+    response.headers["HX-Trigger"] = "emak-progress"  # the delivery rows refresh with the bar
+    return response
 
 
 @bp.get("/runs/<int:run_id>/deliveries")

@@ -98,3 +98,70 @@ def finance_client(client, login_as, finance):
 def post(client, path, data=None, **kw):
     """A CSRF-carrying POST by a signed-in client."""
     return client.post_form(path, data, token_from="/home", **kw)
+
+
+class RefusingSink:
+    """A second real SMTP server (aiosmtpd) that refuses some recipients with 550 and is slow on
+    request: a mail server the office does not control, behaving badly."""
+
+    def __init__(self, delay=0.0):
+        import threading
+
+        from aiosmtpd.controller import Controller
+
+        from tests.conftest import free_port
+
+        self.refuse = set()
+        self.delay = delay
+        self.accepted = []
+        self.lock = threading.Lock()
+        self.port = free_port()
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse:
+            return "550 5.1.1 mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        import asyncio
+        import email
+        import email.policy
+
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        msg = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        msg.envelope_to = list(envelope.rcpt_tos)
+        with self.lock:
+            self.accepted.append(msg)
+        return "250 OK"
+
+    def to(self, address):
+        with self.lock:
+            return [m for m in self.accepted if address in m.envelope_to]
+
+
+@pytest.fixture
+def refusing_sink(app_config):
+    """The app sends to this server instead of ``mail_sink`` (list it before fixtures that build
+    the app)."""
+    sink = RefusingSink()
+    sink.controller.start()
+    app_config["MAIL_PORT"] = sink.port
+    yield sink
+    sink.controller.stop()
+
+
+# The outbox's helpers for a real ``python worker.py`` process (tests/notify/conftest.py).
+from tests.notify.conftest import start_worker, wait_until  # noqa: E402, F401
+
+
+@pytest.fixture
+def slow_sink(app_config):
+    """A real SMTP server that takes 30 ms per message, so a worker can be killed mid-run."""
+    sink = RefusingSink(delay=0.03)
+    sink.controller.start()
+    app_config["MAIL_PORT"] = sink.port
+    yield sink
+    sink.controller.stop()

@@ -66,14 +66,14 @@ def test_every_bad_row_is_reported_and_nothing_is_saved(
     for e in result.errors:
         by_row.setdefault(e.row, []).append(e.message)
     assert sorted(by_row) == [3, 4, 5, 6, 7, 8, 9, 10]
-    assert "Unknown NIP" in by_row[3][0]
-    assert "inactive" in by_row[4][0]
-    assert "negative" in by_row[5][0]
-    assert "Unknown component" in by_row[6][0]
+    assert "NIP tidak dikenal" in by_row[3][0]
+    assert "tidak aktif" in by_row[4][0]
+    assert "tidak boleh negatif" in by_row[5][0]
+    assert "Komponen tidak dikenal" in by_row[6][0]
     assert "1.234.567" in by_row[7][0]
-    assert "row 2" in by_row[8][0]
-    assert "18 digits" in by_row[9][0]
-    assert "whole rupiah" in by_row[10][0]
+    assert "baris 2" in by_row[8][0]
+    assert "18 digit" in by_row[9][0]
+    assert "rupiah bulat" in by_row[10][0]
     assert PayLine.select().count() == 0
     assert not AuditEntry.select().where(AuditEntry.action == "payrun.lines_imported").exists()
 
@@ -84,7 +84,7 @@ def test_duplicates_against_existing_lines_unless_replacing(app_ctx, finance, st
     data = make_csv([(a.nip, "gaji_pokok", "2.000.000")])
     result = _import(run, data, actor=finance)
     assert [e.row for e in result.errors] == [2]
-    assert "already has this component" in result.errors[0].message
+    assert "sudah memuat komponen ini" in result.errors[0].message
     assert PayLine.get().amount == 1_000_000
     result = _import(run, data, replace=True, actor=finance)
     assert result.errors == []
@@ -99,7 +99,7 @@ def test_negative_net_is_refused(app_ctx, finance, staff, make_run):
     result = _import(
         run, make_csv([(a.nip, "gaji_pokok", "100"), (a.nip, "iwp", "200")]), actor=finance
     )
-    assert len(result.errors) == 1 and "negative" in result.errors[0].message
+    assert len(result.errors) == 1 and "negatif" in result.errors[0].message
     assert PayLine.select().count() == 0
 
 
@@ -125,7 +125,7 @@ def test_xlsx_nip_stored_as_float_is_refused(app_ctx, finance, staff, make_run):
     data = make_xlsx([(float(staff[0].nip), "gaji_pokok", 100)], nip_as_text=False)
     result = _import(run, data, filename="gaji.xlsx", actor=finance)
     assert len(result.errors) == 1
-    assert "lost digits" in result.errors[0].message
+    assert "kehilangan digit" in result.errors[0].message
 
 
 def test_header_row_in_any_order_and_comma_csv(app_ctx, finance, staff, make_run):
@@ -144,34 +144,34 @@ def test_file_without_header_uses_nip_component_amount(app_ctx, finance, staff, 
     assert _import(run, data, actor=finance).errors == []
 
 
-@pytest.mark.parametrize(
-    ("filename", "data", "fragment"),
-    [
-        ("gaji.pdf", b"%PDF-1.4", ".csv or .xlsx"),
-        ("gaji.xlsx", b"NIP;Komponen;Jumlah\n", "not an XLSX"),
-        ("gaji.xlsx", b"PK\x03\x04garbage", "not an XLSX"),
-        ("gaji.csv", b"PK\x03\x04garbage", "workbook"),
-        ("gaji.csv", b"", "empty"),
-        ("gaji.csv", b"NIP;Komponen;Jumlah\n", "no pay lines"),
-        ("gaji.csv", b"NIP;Keterangan\n1;2\n", "header row"),
-        ("gaji.csv", b"\x00\x01\x02binary", "not a CSV"),
-        ("../../etc/passwd.csv", b"x;y;z\n", None),
-    ],
-)
-def test_unreadable_files_are_rejected(app_ctx, filename, data, fragment):
-    if fragment is None:  # a path in the name is only a name: the content decides
-        assert len(read_rows(filename, data)) == 1
-        return
-    with pytest.raises(FileRejected) as exc:
-        read_rows(filename, data)
-    assert fragment in str(exc.value)
+UNREADABLE = [
+    ("gaji.pdf", b"%PDF-1.4", ".csv atau .xlsx"),
+    ("gaji.xlsx", b"NIP;Komponen;Jumlah\n", "bukan buku kerja XLSX"),
+    ("gaji.xlsx", b"PK\x03\x04garbage", "bukan buku kerja XLSX"),
+    ("gaji.csv", b"PK\x03\x04garbage", "buku kerja"),
+    ("gaji.csv", b"", "kosong"),
+    ("gaji.csv", b"NIP;Komponen;Jumlah\n", "tidak memuat baris"),
+    ("gaji.csv", b"NIP;Keterangan\n1;2\n", "Baris judul"),
+    ("gaji.csv", b"\x00\x01\x02binary", "bukan berkas teks CSV"),
+    ("../../etc/passwd.csv", b"x;y;z\n", None),
+]
+
+
+def test_unreadable_files_are_rejected(app_ctx):
+    for filename, data, fragment in UNREADABLE:
+        if fragment is None:  # a path in the name is only a name: the content decides
+            assert len(read_rows(filename, data)) == 1
+            continue
+        with pytest.raises(FileRejected) as exc:
+            read_rows(filename, data)
+        assert fragment in str(exc.value), filename
 
 
 def test_row_limit(app_ctx):
     data = make_csv([("1", "gaji_pokok", "1")] * 11)
     with pytest.raises(FileRejected) as exc:
         read_rows("x.csv", data, max_rows=10)
-    assert "more than 10 rows" in str(exc.value)
+    assert "lebih dari 10 baris" in str(exc.value)
 
 
 def test_import_of_final_run_is_refused(app_ctx, finance, staff, make_run):
