@@ -691,10 +691,11 @@ class SendResult:
 
 
 def send_run(run_id, *, actor, now=None):
-    """final -> sending: one outbox row per employee, keyed ``pay:<run>:<employee>``, in the same
-    transaction as the state change. Pressing send again (or twice at once) finds the run
-    already sending and queues nothing; the keys would refuse a second row anyway."""
-    from ..notify.services import InvalidRecipient, queue_email
+    """final -> sending: one outbox row per employee, keyed ``pay:<run>:<employee>``, written in
+    the same transaction as the state change. Pressing send again (or twice at once) finds the
+    run already sending and queues nothing; the keys would refuse a second row anyway."""
+    from ..notify.services import InvalidRecipient, normalize_address
+    from .outbox import queue_notices
 
     now = now or utcnow()
     with transaction():
@@ -709,31 +710,37 @@ def send_run(run_id, *, actor, now=None):
             .where(PayNotice.run == run.id)
             .order_by(PayNotice.id)
         )
-        lines = _lines_by_employee(run.id)
         bad = []
         for notice in notices:
-            employee = notice.employee
             try:
-                row = queue_email(
-                    key=notice_key(run.id, employee.id),
-                    to=employee.email,
-                    template=NOTICE_TEMPLATE,
-                    context=notice_context(run, notice, employee, lines[employee.id]),
-                    language=notice_language(employee),
-                    kind=NOTICE_KIND,
-                    object_type=OBJECT_TYPE,
-                    object_id=run.id,
-                    send_after=run.send_after,
-                )
+                normalize_address(notice.employee.email)
             except InvalidRecipient:
-                bad.append(employee.name)
-                continue
-            notice.outbox_id = row.id
+                bad.append(notice.employee.name)
         if bad:
-            # Nothing is queued unless everyone can be: roll the whole send back.
+            # Nothing is queued unless everyone can be.
             raise PayError(
                 _l("Some employees have no valid e-mail address; fix them first."), bad[:20]
             )
+        lines = _lines_by_employee(run.id)
+        messages = [
+            (
+                notice_key(run.id, n.employee_id),
+                n.employee.email,
+                notice_context(run, n, n.employee, lines[n.employee_id]),
+                notice_language(n.employee),
+            )
+            for n in notices
+        ]
+        ids = queue_notices(
+            messages,
+            template=NOTICE_TEMPLATE,
+            kind=NOTICE_KIND,
+            object_type=OBJECT_TYPE,
+            object_id=run.id,
+            send_after=run.send_after,
+        )
+        for n in notices:
+            n.outbox_id = ids[notice_key(run.id, n.employee_id)]
         _store_outbox_ids(notices)
         run.status = SENDING
         run.sent_by = actor
@@ -756,7 +763,7 @@ def _store_outbox_ids(notices):
     by_outbox = [(n.id, n.outbox_id) for n in notices if n.outbox_id is not None]
     for start in range(0, len(by_outbox), 500):
         chunk = by_outbox[start : start + 500]
-        PayNotice.update(outbox_id=Case(PayNotice.id, [(nid, oid) for nid, oid in chunk])).where(
+        PayNotice.update(outbox_id=Case(PayNotice.id, chunk)).where(
             PayNotice.id.in_([nid for nid, _o in chunk])
         ).execute()
 

@@ -218,3 +218,41 @@ def test_no_amount_in_logs_or_audit(finance_client, staff, final_run, run_jobs, 
     assert not [a for a in amounts if a in logged]
     audit = "\n".join(e.detail for e in AuditEntry.select())
     assert not [a for a in amounts if a in audit]
+
+
+def test_invalid_address_refuses_the_whole_send(
+    finance_client, finance, make_user, staff, make_run
+):
+    broken = make_user(name="Alamat Rusak", email="alamat rusak@kanim")
+    run = make_run(salary(staff[0]) + salary(broken), finalise=True)
+    with pytest.raises(services.PayError) as exc:
+        services.send_run(run.id, actor=finance)
+    assert exc.value.details == ["Alamat Rusak"]
+    assert OutboxMessage.select().count() == 0
+    assert PayRun.get_by_id(run.id).status == "final"
+
+
+def test_an_existing_key_keeps_its_row(app_ctx, finance, staff, final_run, run_jobs, mail_sink):
+    """The outbox's idempotency: a row already written under an employee's key is neither
+    duplicated nor sent twice."""
+    from intranet.extensions import transaction
+    from intranet.notify.services import queue_email
+
+    a = staff[0]
+    with transaction():
+        earlier = queue_email(
+            f"pay:{final_run.id}:{a.id}",
+            a.email,
+            "emak/email/pay_notice",
+            services.preview_context(final_run, a.id)[1],
+            kind="emak.pay_notice",
+            object_type="PayRun",
+            object_id=final_run.id,
+        )
+    services.send_run(final_run.id, actor=finance)
+    rows = _outbox_rows(final_run)
+    assert len(rows) == 3 and earlier.id in {r.id for r in rows}
+    assert PayNotice.get(PayNotice.employee == a.id).outbox_id == earlier.id
+    run_jobs()
+    mail_sink.wait_for(3)
+    assert len(mail_sink.wait_for(4, timeout=1)) == 3
