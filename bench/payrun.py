@@ -112,7 +112,9 @@ def build_run(employees):
 
     with transaction():
         finance = User.create(
-            nip="197802082002081898", name="Bendahara Bench", email="keuangan@bench.example",
+            nip="197802082002081898",
+            name="Bendahara Bench",
+            email="keuangan@bench.example",
             password_hash=PASSWORD_HASH,
         )
         UserRole.insert_many(
@@ -122,36 +124,45 @@ def build_run(employees):
         base = dt.date(1970, 1, 1)
         for n in range(employees):
             birth = base + dt.timedelta(days=n % 9000)
-            rows.append({
-                "nip": f"{birth:%Y%m%d}2005{(n // 9000) % 12 + 1:02d}{n % 2 + 1}{n % 999 + 1:03d}",
-                "name": f"Pegawai Bench {n}",
-                "email": f"pegawai{n}@bench.example",
-                "password_hash": PASSWORD_HASH,
-                "language": "en" if n % 10 == 0 else "id",
-            })
+            rows.append(
+                {
+                    "nip": f"{birth:%Y%m%d}2005{(n // 9000) % 12 + 1:02d}{n % 2 + 1}{n % 999 + 1:03d}",
+                    "name": f"Pegawai Bench {n}",
+                    "email": f"pegawai{n}@bench.example",
+                    "password_hash": PASSWORD_HASH,
+                    "language": "en" if n % 10 == 0 else "id",
+                }
+            )
         for start in range(0, len(rows), 500):
             User.insert_many(rows[start : start + 500]).execute()
     run = services.create_run(
-        period=dt.date(2026, 11, 1), kind="gaji", pay_date=dt.date(2026, 11, 25), actor=finance,
+        period=dt.date(2026, 11, 1),
+        kind="gaji",
+        pay_date=dt.date(2026, 11, 25),
+        actor=finance,
         note="Gaji induk bulan November 2026.",
     )
-    ids = [
-        u.id for u in User.select(User.id).where(User.id != finance.id).order_by(User.id)
-    ]
+    ids = [u.id for u in User.select(User.id).where(User.id != finance.id).order_by(User.id)]
     with transaction():
         lines = []
         for i, uid in enumerate(ids):
             gapok = 2_785_700 + (i % 30) * 59_650
             lines += [
                 {"run": run.id, "employee": uid, "component": "gaji_pokok", "amount": gapok},
-                {"run": run.id, "employee": uid, "component": "tunjangan_keluarga",
-                 "amount": gapok * 12 // 100},
-                {"run": run.id, "employee": uid, "component": "tunjangan_umum",
-                 "amount": 185_000},
-                {"run": run.id, "employee": uid, "component": "iwp",
-                 "amount": gapok * 112 // 1000},
-                {"run": run.id, "employee": uid, "component": "bpjs_kesehatan",
-                 "amount": gapok * 112 // 10000},
+                {
+                    "run": run.id,
+                    "employee": uid,
+                    "component": "tunjangan_keluarga",
+                    "amount": gapok * 12 // 100,
+                },
+                {"run": run.id, "employee": uid, "component": "tunjangan_umum", "amount": 185_000},
+                {"run": run.id, "employee": uid, "component": "iwp", "amount": gapok * 112 // 1000},
+                {
+                    "run": run.id,
+                    "employee": uid,
+                    "component": "bpjs_kesehatan",
+                    "amount": gapok * 112 // 10000,
+                },
             ]
         for start in range(0, len(lines), 1000):
             PayLine.insert_many(lines[start : start + 1000]).execute()
@@ -170,8 +181,9 @@ def sample_message(app, run_id):
     notice = PayNotice.select().where(PayNotice.run == run_id).first()
     _employee, context, language = services.preview_context(run, notice.employee_id)
     subject, text, html = services.render_notice(context, language)
-    row = OutboxMessage(id=1, key="pay:bench", to_address="baseline@bench.example", cc="",
-                        language=language)
+    row = OutboxMessage(
+        id=1, key="pay:bench", to_address="baseline@bench.example", cc="", language=language
+    )
     sender, _rcpts, data, _mid = build_message(row, subject, text, html)
     return sender, data
 
@@ -211,11 +223,14 @@ class RssSampler(threading.Thread):
 def start_workers(count, env, tmp):
     workers = []
     for i in range(count):
-        log = open(os.path.join(tmp, f"worker-{i}.log"), "wb")  # noqa: SIM115
+        log = open(os.path.join(tmp, f"worker-{i}.log"), "wb")
         workers.append(
             subprocess.Popen(
                 [sys.executable, os.path.join(ROOT, "worker.py")],
-                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
         )
@@ -312,22 +327,26 @@ def main(argv=None):
             db.connect(reuse_if_open=True)
             t0 = time.monotonic()
             run_id, finance = build_run(employees)
-            print(f"# {employees} employees, final run built in {time.monotonic() - t0:.1f}s",
-                  flush=True)
+            print(
+                f"# {employees} employees, final run built in {time.monotonic() - t0:.1f}s",
+                flush=True,
+            )
             sender, data = sample_message(app, run_id)
             db.close()
         base = baseline(sender, data, employees)
-        print(f"# bare smtplib loop: {base:.0f} msgs/s ({len(data)} bytes per message)",
-              flush=True)
+        print(f"# bare smtplib loop: {base:.0f} msgs/s ({len(data)} bytes per message)", flush=True)
         with app.app_context():
             db.connect(reuse_if_open=True)
             rate, queued, total, rss = payrun(
                 app, run_id, finance, employees, args.workers, env, tmp
             )
             db.close()
-        print(f"# pay run: send_run committed {employees} outbox rows in {queued:.2f}s; "
-              f"last message accepted after {total:.2f}s: {rate:.0f} msgs/s "
-              f"({args.workers} workers)", flush=True)
+        print(
+            f"# pay run: send_run committed {employees} outbox rows in {queued:.2f}s; "
+            f"last message accepted after {total:.2f}s: {rate:.0f} msgs/s "
+            f"({args.workers} workers)",
+            flush=True,
+        )
         ok &= result("payrun_mail_ratio", rate / base, ">=", 0.80)
         ok &= result("payrun_worker_rss_mb", rss, "<=", 200)
     finally:
