@@ -126,7 +126,8 @@ def build_run(employees):
             birth = base + dt.timedelta(days=n % 9000)
             rows.append(
                 {
-                    "nip": f"{birth:%Y%m%d}2005{(n // 9000) % 12 + 1:02d}{n % 2 + 1}{n % 999 + 1:03d}",
+                    "nip": f"{birth:%Y%m%d}2005{(n // 9000) % 12 + 1:02d}"
+                    f"{n % 2 + 1}{n % 999 + 1:03d}",
                     "name": f"Pegawai Bench {n}",
                     "email": f"pegawai{n}@bench.example",
                     "password_hash": PASSWORD_HASH,
