@@ -24,6 +24,11 @@ from . import components as comp
 from .money import AmountError, parse_amount
 
 
+def no_nul(value):
+    """Text never carries NUL characters (PostgreSQL refuses them in text columns)."""
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
 def _translated_parse_error(field_class, message):
     """WTForms has no Indonesian catalog: replace its parse error with our own message."""
 
@@ -57,14 +62,18 @@ class RunForm(FlaskForm):
         validators=[InputRequired(_l("Choose the kind of payment."))],
     )
     kind_label = StringField(
-        _l("Name of the payment (for \u201cother\u201d)"), validators=[Optional(), Length(max=100)]
+        _l("Name of the payment (for \u201cother\u201d)"),
+        filters=[no_nul],
+        validators=[Optional(), Length(max=100)],
     )
     pay_date = _Date(_l("Pay date"), validators=[InputRequired(_l("Enter the pay date."))])
     send_after = _DateTime(
         _l("Send notices after (WIB, optional)"), format="%Y-%m-%dT%H:%M", validators=[Optional()]
     )
     note = TextAreaField(
-        _l("Note to employees (optional)"), validators=[Optional(), Length(max=1000)]
+        _l("Note to employees (optional)"),
+        filters=[no_nul],
+        validators=[Optional(), Length(max=1000)],
     )
 
     def validate_kind_label(self, field):
@@ -116,7 +125,7 @@ class LineForm(Form):
         choices=[("", _l("Choose a component"))] + [(c.code, c.label) for c in comp.COMPONENTS],
         validators=[InputRequired(_l("Choose a component."))],
     )
-    amount = StringField(_l("Amount (Rp)"), validators=[_amount])
+    amount = StringField(_l("Amount (Rp)"), filters=[no_nul], validators=[_amount])
 
     def validate_component(self, field):
         if field.data not in comp.BY_CODE:
@@ -124,7 +133,9 @@ class LineForm(Form):
 
 
 class EmployeeLinesForm(FlaskForm):
-    nip = StringField(_l("Employee NIP"), validators=[InputRequired(_l("Enter the NIP."))])
+    nip = StringField(
+        _l("Employee NIP"), filters=[no_nul], validators=[InputRequired(_l("Enter the NIP."))]
+    )
     lines = FieldList(FormField(LineForm), min_entries=1, max_entries=len(comp.COMPONENTS))
 
     def validate_lines(self, field):

@@ -215,7 +215,7 @@ def delete_run(run_id):
 @roles("keuangan")
 def show_run(run_id):
     run = _run_or_404(run_id)
-    q = (request.args.get("q") or "").strip()
+    q = (request.args.get("q") or "").replace("\x00", "").strip()
     page = _int_arg("page")
     rows, total = services.employee_summaries(run, q=q, page=page, per_page=PAGE_SIZE)
     context = dict(
@@ -387,7 +387,7 @@ def line_editor(run_id):
 def check_employee(run_id):
     """Inline validation of the NIP field: the employee's name, or what is wrong."""
     _run_or_404(run_id)
-    nip = request.form.get("nip", "")
+    nip = request.form.get("nip", "").replace("\x00", "")
     try:
         employee = services.find_employee(nip)
     except services.PayError as exc:
@@ -545,7 +545,7 @@ def preview_email_html(run_id, employee_id):
 def search_employees(run_id):
     """Active search over the run's employees for the e-mail preview (htmx)."""
     run = _run_or_404(run_id)
-    q = (request.args.get("q") or "").strip()
+    q = (request.args.get("q") or "").replace("\x00", "").strip()
     rows, total = services.employee_summaries(run, q=q, page=1, per_page=20)
     return render_template("emak/_preview_choices.html", run=run, rows=rows, total=total)
 

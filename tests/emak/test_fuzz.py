@@ -15,7 +15,9 @@ AMOUNTS = st.one_of(
     st.sampled_from(["", "-1", "1e309", "9" * 40, "1.234.567,00", "\x00", "NaN"]),
     st.text(max_size=20),
 )
-TEXT = st.one_of(st.text(max_size=30), st.sampled_from(["", "../../x", "<b>", "2026-13"]))
+TEXT = st.one_of(
+    st.text(max_size=30), st.sampled_from(["", "../../x", "<b>", "2026-13", "a\x00b", "\x00"])
+)
 
 
 def _snapshot(run_id):
@@ -58,6 +60,7 @@ def test_emak_forms_survive_generated_input(app, finance_client, staff, make_run
         f"/pay/runs/{run.id}/edit",
         "/pay/runs/new",
     ]
+    searches = [f"/pay/runs/{run.id}", f"/pay/runs/{run.id}/employees", "/pay/runs"]
 
     @settings(
         max_examples=25, deadline=None, database=None, suppress_health_check=list(HealthCheck)
@@ -71,6 +74,9 @@ def test_emak_forms_survive_generated_input(app, finance_client, staff, make_run
                 current[0] = _snapshot(run.id)
             else:
                 assert _snapshot(run.id) == current[0], (url, data)
+        for url in searches:
+            response = client.get(url, query_string={"q": data["nip"], "status": data["kind"]})
+            assert response.status_code < 500, (url, data)
 
     fuzz()
 
