@@ -11,7 +11,9 @@ already exists keeps its row (INSERT ... ON CONFLICT DO NOTHING), exactly as wit
 This belongs in ``intranet.notify`` as a ``queue_many``; it lives here until the outbox offers it.
 """
 
-from ..extensions import db
+import sqlite3
+
+from ..extensions import db, is_sqlite
 from ..models import utcnow
 
 CHUNK = 500
@@ -80,9 +82,7 @@ def queue_notices(messages, *, template, kind, object_type, object_id, send_afte
             for key, to, context, lang in chunk
         ]
         for first in range(0, len(rows), CHUNK):
-            OutboxMessage.insert_many(rows[first : first + CHUNK], fields=fields).on_conflict(
-                conflict_target=[OutboxMessage.key], action="IGNORE"
-            ).execute()
+            _insert_ignoring_existing(OutboxMessage, fields, rows[first : first + CHUNK])
         if job_id:
             jobs.append(job_id)
     keys = [m[0] for m in prepared]
@@ -109,3 +109,37 @@ def queue_notices(messages, *, template, kind, object_type, object_id, send_afte
 
         db.after_commit(enqueue)
     return ids
+
+
+def _insert_ignoring_existing(model, fields, rows):
+    """INSERT ... VALUES (...), (...) ON CONFLICT (key) DO NOTHING, the SQL written once per
+    chunk (peewee builds it value by value, which costs more than the insert itself here).
+    Columns not given get their model default, as peewee's own inserts do. SQLite (3.24+) and
+    PostgreSQL both accept the statement."""
+    if not rows:
+        return
+    given = {f.name: i for i, f in enumerate(fields)}
+    columns = [f for f in model._meta.sorted_fields if not f.primary_key]
+    defaults = {}
+    for f in columns:
+        if f.name not in given:
+            default = f.default() if callable(f.default) else f.default
+            defaults[f.name] = f.db_value(default)
+    names = ", ".join(f'"{f.column_name}"' for f in columns)
+    one = "(" + ", ".join([db.param] * len(columns)) + ")"
+    per_statement = len(rows)
+    if is_sqlite() and sqlite3.sqlite_version_info < (3, 32, 0):
+        per_statement = max(1, 999 // len(columns))  # older SQLite: 999 parameters at most
+    for start in range(0, len(rows), per_statement):
+        part = rows[start : start + per_statement]
+        sql = (
+            f'INSERT INTO "{model._meta.table_name}" ({names}) VALUES '
+            + ", ".join([one] * len(part))
+            + ' ON CONFLICT ("key") DO NOTHING'
+        )
+        params = []
+        for row in part:
+            for f in columns:
+                i = given.get(f.name)
+                params.append(f.db_value(row[i]) if i is not None else defaults[f.name])
+        db.execute_sql(sql, params)

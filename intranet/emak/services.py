@@ -7,7 +7,7 @@ audit log or the application log; the audit detail names what changed and how ma
 """
 
 import datetime as dt
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from dataclasses import dataclass, field
 
 from flask import current_app, has_request_context, request
@@ -641,7 +641,7 @@ def notice_context(run, notice, employee, lines):
             "deductions": notice.deductions,
             "net": notice.net,
         },
-        "url": _slip_url(notice.id),
+        "url": _slip_url(notice.id) if notice.id else "",  # a draft's notice has no page yet
     }
 
 
@@ -649,16 +649,52 @@ def notice_language(employee):
     return employee.language if employee.language in ("id", "en") else "id"
 
 
-def _lines_by_employee(run_id, employee_ids=None):
-    query = PayLine.select().where(PayLine.run == run_id)
-    if employee_ids is not None:
-        query = query.where(PayLine.employee.in_(employee_ids))
+Line = namedtuple("Line", "component amount")
+Employee = namedtuple("Employee", "id name display_nip email language")
+Notice = namedtuple("Notice", "id employee_id earnings deductions net")
+
+
+def _display_nip(nip):
+    return f"{nip[:8]} {nip[8:14]} {nip[14]} {nip[15:]}" if len(nip) == 18 else nip
+
+
+def _lines_by_employee(run_id):
+    """{employee id: [Line]} of a run, in display order (plain tuples: a whole office at once)."""
     grouped = defaultdict(list)
-    for line in query:
-        grouped[line.employee_id].append(line)
+    query = (
+        PayLine.select(PayLine.employee, PayLine.component, PayLine.amount)
+        .where(PayLine.run == run_id)
+        .tuples()
+    )
+    for employee_id, code, amount in query:
+        grouped[employee_id].append(Line(code, amount))
     for lines in grouped.values():
         lines.sort(key=lambda line: comp.sort_key(line.component))
     return grouped
+
+
+def _notices_with_employees(run_id):
+    query = (
+        PayNotice.select(
+            PayNotice.id,
+            PayNotice.employee,
+            PayNotice.earnings,
+            PayNotice.deductions,
+            PayNotice.net,
+            User.name,
+            User.nip,
+            User.email,
+            User.language,
+        )
+        .join(User, on=(PayNotice.employee == User.id))
+        .where(PayNotice.run == run_id)
+        .order_by(PayNotice.id)
+        .tuples()
+    )
+    return [
+        (Notice(nid, eid, ea, de, net), Employee(eid, name, _display_nip(nip), email, lang))
+        for nid, eid, ea, de, net, name, nip, email, lang in query
+    ]
 
 
 def preview_context(run, employee_id):
@@ -704,18 +740,13 @@ def send_run(run_id, *, actor, now=None):
             return SendResult(queued=0, already=True)
         if run.status != FINAL:
             raise PayError(_l("Finalise the run before sending its notices."))
-        notices = list(
-            PayNotice.select(PayNotice, User)
-            .join(User, on=(PayNotice.employee == User.id))
-            .where(PayNotice.run == run.id)
-            .order_by(PayNotice.id)
-        )
+        notices = _notices_with_employees(run.id)
         bad = []
-        for notice in notices:
+        for _notice, employee in notices:
             try:
-                normalize_address(notice.employee.email)
+                normalize_address(employee.email)
             except InvalidRecipient:
-                bad.append(notice.employee.name)
+                bad.append(employee.name)
         if bad:
             # Nothing is queued unless everyone can be.
             raise PayError(
@@ -724,12 +755,12 @@ def send_run(run_id, *, actor, now=None):
         lines = _lines_by_employee(run.id)
         messages = [
             (
-                notice_key(run.id, n.employee_id),
-                n.employee.email,
-                notice_context(run, n, n.employee, lines[n.employee_id]),
-                notice_language(n.employee),
+                notice_key(run.id, employee.id),
+                employee.email,
+                notice_context(run, notice, employee, lines[employee.id]),
+                notice_language(employee),
             )
-            for n in notices
+            for notice, employee in notices
         ]
         ids = queue_notices(
             messages,
@@ -739,9 +770,9 @@ def send_run(run_id, *, actor, now=None):
             object_id=run.id,
             send_after=run.send_after,
         )
-        for n in notices:
-            n.outbox_id = ids[notice_key(run.id, n.employee_id)]
-        _store_outbox_ids(notices)
+        _store_outbox_ids(
+            [(notice.id, ids[notice_key(run.id, employee.id)]) for notice, employee in notices]
+        )
         run.status = SENDING
         run.sent_by = actor
         run.send_requested_at = now
@@ -759,10 +790,10 @@ def send_run(run_id, *, actor, now=None):
     return SendResult(queued=len(notices))
 
 
-def _store_outbox_ids(notices):
-    by_outbox = [(n.id, n.outbox_id) for n in notices if n.outbox_id is not None]
-    for start in range(0, len(by_outbox), 500):
-        chunk = by_outbox[start : start + 500]
+def _store_outbox_ids(pairs):
+    """[(notice id, outbox row id)]: one UPDATE per 500 notices."""
+    for start in range(0, len(pairs), 500):
+        chunk = pairs[start : start + 500]
         PayNotice.update(outbox_id=Case(PayNotice.id, chunk)).where(
             PayNotice.id.in_([nid for nid, _o in chunk])
         ).execute()

@@ -145,7 +145,10 @@ def test_progress_bar_counts_and_stops_polling(finance_client, final_run, run_jo
     ).get_data(as_text=True)
     assert 'data-percent="100"' in html and 'value="3"' in html
     assert "hx-trigger" not in html  # done: the bar stops polling
-    assert services.complete_sent_runs() == 1
+    from intranet.emak.jobs import complete_runs
+
+    assert complete_runs() == 1  # the periodic job
+    assert complete_runs() == 0  # idempotent
     run = PayRun.get_by_id(final_run.id)
     assert run.status == SENT and run.completed_at is not None
     assert AuditEntry.get(AuditEntry.action == "payrun.sent").actor_label == "system"
