@@ -21,6 +21,7 @@ FEATURES = [
     "intranet.mailcatcher.views",
     "intranet.notify.views",
     "intranet.owl.views",
+    "intranet.emak.views",
 ]
 
 

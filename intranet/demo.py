@@ -43,6 +43,7 @@ ROLE_ACCOUNTS = [
 # Modules with a ``load(fake, accounts)`` function, run after the people are in place.
 DEMO_MODULES = [
     "intranet.owl.demo",
+    "intranet.emak.demo",
 ]
 
 # Office location (Jl. Merpati Blok B-12 No. 3, Kemayoran): WFH homes are scattered around Jakarta.

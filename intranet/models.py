@@ -26,6 +26,7 @@ MODEL_MODULES = [
     "intranet.core.models",
     "intranet.notify.models",
     "intranet.owl.models",
+    "intranet.emak.models",
 ]
 
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 JOB_MODULES = [
     "intranet.notify.jobs",
     "intranet.owl.jobs",
+    "intranet.emak.jobs",
 ]
 
 
