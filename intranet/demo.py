@@ -16,8 +16,7 @@ from faker import Faker
 from .audit.services import record
 from .auth.passwords import hash_password
 from .extensions import transaction
-from .people.models import User, UserRole
-from .people.models import Unit
+from .people.models import Unit, User, UserRole
 
 UNITS = [
     ("KA", "Kepala Kantor"),
@@ -42,7 +41,9 @@ ROLE_ACCOUNTS = [
 ]
 
 # Modules with a ``load(fake, accounts)`` function, run after the people are in place.
-DEMO_MODULES = []
+DEMO_MODULES = [
+    "intranet.cempaka.demo",
+]
 
 # Office location (Jl. Merpati Blok B-12 No. 3, Kemayoran): WFH homes are scattered around Jakarta.
 OFFICE_LAT, OFFICE_LON = -6.1612, 106.8452
