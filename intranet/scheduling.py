@@ -20,6 +20,7 @@ import importlib
 from dataclasses import dataclass
 
 JOB_MODULES = [
+    "intranet.notify.jobs",
     "intranet.cempaka.jobs",
 ]
 
@@ -41,8 +42,10 @@ def periodic(name, *, every_seconds=None, daily_at=None):
 
     def decorator(func):
         PERIODIC_JOBS[name] = PeriodicJob(
-            name=name, func_path=f"{func.__module__}:{func.__name__}",
-            every_seconds=every_seconds, daily_at=daily_at,
+            name=name,
+            func_path=f"{func.__module__}:{func.__name__}",
+            every_seconds=every_seconds,
+            daily_at=daily_at,
         )
         return func
 

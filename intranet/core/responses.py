@@ -9,17 +9,18 @@ def is_fragment_request():
     return bool(hx) and not hx.boosted
 
 
-def render(template, status=200, **context):
+def render(template, _status=200, **context):
     """Render a page; the same template renders as a fragment for htmx (non-boosted) requests.
 
-    Templates extend ``layout`` (``base.html`` or ``_fragment.html``)."""
+    Templates extend ``layout`` (``base.html`` or ``_fragment.html``). ``_status`` is the HTTP
+    status (underscored so a template variable may be called ``status``)."""
     context.setdefault("layout", "_fragment.html" if is_fragment_request() else "base.html")
-    return make_response(render_template(template, **context), status)
+    return make_response(render_template(template, **context), _status)
 
 
 def render_invalid(template, **context):
     """Validation errors: re-render the form with 422 (htmx is configured to swap 422)."""
-    return render(template, status=422, **context)
+    return render(template, _status=422, **context)
 
 
 def hx_redirect(location):
