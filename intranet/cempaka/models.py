@@ -11,7 +11,7 @@ from peewee import (
     CharField,
     DateField,
     DateTimeField,
-    FloatField,
+    DoubleField,
     ForeignKeyField,
     IntegerField,
     TextField,
@@ -75,13 +75,13 @@ class Submission(BaseModel):
     file_count = IntegerField(default=0)
     # The location stamp of the current version.
     location_status = CharField(max_length=16)
-    lat = FloatField(null=True)
-    lon = FloatField(null=True)
-    accuracy_m = FloatField(null=True)
+    lat = DoubleField(null=True)
+    lon = DoubleField(null=True)
+    accuracy_m = DoubleField(null=True)
     device_time = DateTimeField(null=True)  # the device's clock (naive UTC), as reported
-    place_lat = FloatField(null=True)  # the registered WFH place when submitted
-    place_lon = FloatField(null=True)
-    distance_m = FloatField(null=True)
+    place_lat = DoubleField(null=True)  # the registered WFH place when submitted
+    place_lon = DoubleField(null=True)
+    distance_m = DoubleField(null=True)
     coords_coarse = BooleanField(default=False)  # reduced after the retention period
     flags = IntegerField(default=0)
     # The latest decision (every decision is also a Review row).
@@ -116,13 +116,13 @@ class SubmissionVersion(BaseModel):
     description = TextField(default="")
     submitted_at = DateTimeField()
     location_status = CharField(max_length=16)
-    lat = FloatField(null=True)
-    lon = FloatField(null=True)
-    accuracy_m = FloatField(null=True)
+    lat = DoubleField(null=True)
+    lon = DoubleField(null=True)
+    accuracy_m = DoubleField(null=True)
     device_time = DateTimeField(null=True)
-    place_lat = FloatField(null=True)
-    place_lon = FloatField(null=True)
-    distance_m = FloatField(null=True)
+    place_lat = DoubleField(null=True)
+    place_lon = DoubleField(null=True)
+    distance_m = DoubleField(null=True)
     coords_coarse = BooleanField(default=False)
     flags = IntegerField(default=0)
 

@@ -7,6 +7,7 @@ Each state change happens in one transaction together with its audit entry and i
 import datetime as dt
 import logging
 import math
+from collections import namedtuple
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _
@@ -41,6 +42,7 @@ from .models import (
     SubmissionFile,
     SubmissionVersion,
 )
+from .notifications import queue_decision_email, queue_digest_email
 
 log = logging.getLogger(__name__)
 
@@ -517,8 +519,6 @@ def decide(submission, reviewer, decision, comment="", now=None):
             },
         )
         fresh = Submission.get_by_id(submission.id)
-        from .notifications import queue_decision_email
-
         queue_decision_email(fresh, employee, reviewer, review)
     return fresh
 
@@ -593,19 +593,91 @@ def _filtered(query, f, employees):
     return query
 
 
-def _rows(query, offset, limit, newest_first):
+# The columns a list row shows: light tuples rather than models, and never the coordinates.
+LIST_COLUMNS = (
+    Submission.id,
+    Submission.employee.alias("employee_id"),
+    Submission.title,
+    Submission.work_date,
+    Submission.submitted_at,
+    Submission.version,
+    Submission.status,
+    Submission.flags,
+    Submission.file_count,
+    Submission.location_status,
+    Submission.accuracy_m,
+    Submission.distance_m,
+    Submission.decision_comment,
+    Submission.decided_at,
+)
+_first_file = SubmissionFile.alias("first_file")
+
+
+def _first_file_column(column, alias):
+    """The current version's first file (id or name), in the row's own query."""
+    return (
+        _first_file.select(column)
+        .where(
+            (_first_file.submission == Submission.id) & (_first_file.version == Submission.version)
+        )
+        .order_by(_first_file.id)
+        .limit(1)
+        .alias(alias)
+    )
+
+
+QUEUE_COLUMNS = (
+    *LIST_COLUMNS,
+    User.name.alias("employee_name"),
+    _first_file_column(_first_file.id, "file_id"),
+    _first_file_column(_first_file.original_name, "file_name"),
+)
+
+
+def _row_type(name, columns):
+    """A namedtuple class for a fixed column list (peewee's .namedtuples() builds a new class
+    for every query, which costs more than the query on these pages)."""
+    return namedtuple(name, [getattr(c, "_alias", None) or c.name for c in columns])
+
+
+TOTAL_COLUMN = fn.COUNT(Submission.id).over().alias("total")
+ListRow = _row_type("ListRow", LIST_COLUMNS)
+QueueRow = _row_type("QueueRow", QUEUE_COLUMNS)
+QueueRowTotal = _row_type("QueueRowTotal", (*QUEUE_COLUMNS, TOTAL_COLUMN))
+
+
+def _fetch(query, row_type):
+    return [row_type._make(t) for t in query.tuples()]
+
+
+def _rows(query, offset, limit, newest_first, with_total=False):
     order = (
         (Submission.work_date.desc(), Submission.id.desc())
         if newest_first
         else (Submission.work_date, Submission.id)
     )
-    return list(
-        query.select(Submission, User.id, User.name, User.nip)
+    columns, row_type = QUEUE_COLUMNS, QueueRow
+    if with_total:  # the number of matching rows, in the same query
+        columns, row_type = (*columns, TOTAL_COLUMN), QueueRowTotal
+    return _fetch(
+        query.select(*columns)
         .join(User, on=(Submission.employee == User.id))
         .order_by(*order)
         .offset(offset)
-        .limit(limit)
+        .limit(limit),
+        row_type,
     )
+
+
+def queue_row(submission_id):
+    """One queue row (after an inline decision)."""
+    rows = _fetch(
+        Submission.select(*QUEUE_COLUMNS)
+        .join(User, on=(Submission.employee == User.id))
+        .where(Submission.id == submission_id),
+        QueueRow,
+    )
+    return rows[0] if rows else None
 
 
 def review_queue(supervisor, filters, page=1, per_page=20):
@@ -627,10 +699,8 @@ def review_queue(supervisor, filters, page=1, per_page=20):
         pending_count = None
     else:
         pending_q = base.where(Submission.status == PENDING)
-        pending_count = pending_q.count()
-        rows = []
-        if offset < pending_count:
-            rows = _rows(pending_q, offset, per_page + 1, newest_first=False)
+        rows = _rows(pending_q, offset, per_page + 1, newest_first=False, with_total=True)
+        pending_count = rows[0].total if rows else pending_q.count()
         if len(rows) < per_page + 1:
             rest_offset = max(0, offset - pending_count)
             rows += _rows(
@@ -644,13 +714,14 @@ def review_queue(supervisor, filters, page=1, per_page=20):
 
 
 def my_submissions(employee, status="", page=1, per_page=20):
-    query = Submission.select().where(Submission.employee == employee.id)
+    query = Submission.select(*LIST_COLUMNS).where(Submission.employee == employee.id)
     if status in STATUSES:
         query = query.where(Submission.status == status)
-    rows = list(
+    rows = _fetch(
         query.order_by(Submission.work_date.desc(), Submission.id.desc())
         .offset((page - 1) * per_page)
-        .limit(per_page + 1)
+        .limit(per_page + 1),
+        ListRow,
     )
     return rows[:per_page], len(rows) > per_page
 
@@ -664,21 +735,6 @@ def status_counts(employee):
         .tuples()
     )
     return dict(rows)
-
-
-def files_by_submission(submission_ids, version_of):
-    """{submission id: [SubmissionFile]} of the given versions (version_of: {id: version})."""
-    result = {}
-    if not submission_ids:
-        return result
-    for f in (
-        SubmissionFile.select()
-        .where(SubmissionFile.submission.in_(list(submission_ids)))
-        .order_by(SubmissionFile.id)
-    ):
-        if f.version == version_of.get(f.submission_id):
-            result.setdefault(f.submission_id, []).append(f)
-    return result
 
 
 def history(submission):
@@ -831,8 +887,6 @@ def recap(month, employees):
 def queue_digests(now=None, max_items=20):
     """Each supervisor with pending deliverables older than a day gets one e-mail per day.
     Idempotent: the outbox key holds the WIB date."""
-    from .notifications import queue_digest_email
-
     now = now or utcnow()
     cutoff = now - dt.timedelta(days=1)
     day = today_wib(now)

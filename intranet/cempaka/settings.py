@@ -7,12 +7,14 @@ employee (the most specific one wins).
 
 import datetime as dt
 import json
+import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from flask import g, has_request_context
+from flask import current_app, g, has_request_context
 
 from ..core.models import Setting, set_setting
+from ..extensions import db
 
 PREFIX = "cempaka."
 
@@ -125,6 +127,26 @@ def load(fresh=False):
     return result
 
 
+_ORIGIN_CACHE = {}
+ORIGIN_TTL_SECONDS = 10
+
+
+def cached_tile_origin():
+    """The tile server's origin for the CSP of every Si Cempaka page, read at most every few
+    seconds per process (not under test, where every request reads it)."""
+    if current_app.testing:
+        return load().tile_origin
+    now = time.monotonic()
+    marker = id(db.obj)
+    hit = _ORIGIN_CACHE.get(marker)
+    if hit is not None and now - hit[0] < ORIGIN_TTL_SECONDS:
+        return hit[1]
+    origin = load().tile_origin
+    _ORIGIN_CACHE.clear()
+    _ORIGIN_CACHE[marker] = (now, origin)
+    return origin
+
+
 def save(values):
     """Write changed office settings; returns the names that changed."""
     current = load(fresh=True)
@@ -140,6 +162,7 @@ def save(values):
             changed.append(name)
     if has_request_context():
         g.pop("_cempaka_settings", None)
+    _ORIGIN_CACHE.clear()
     return changed
 
 

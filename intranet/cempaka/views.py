@@ -25,7 +25,7 @@ from ..extensions import transaction
 from ..people.models import Unit, User
 from ..people.nip import normalize_nip
 from ..policy import SIGNED_IN, require, roles
-from . import labels, services, uploads
+from . import labels, presenters, services, uploads
 from . import settings as cset
 from .forms import DecisionForm, OverrideForm, ResubmitForm, SettingsForm, SubmissionForm
 from .models import (
@@ -49,9 +49,9 @@ NAV = [
 PER_PAGE = 20
 
 
-@bp.context_processor
-def _labels():
-    return labels.template_context()
+@bp.record_once
+def _template_globals(state):
+    state.app.jinja_env.globals.update(labels.template_globals())
 
 
 def _me():
@@ -81,7 +81,7 @@ def _tile_server_in_csp(response):
     if not csp:
         return response
     try:
-        origin = cset.load().tile_origin
+        origin = cset.cached_tile_origin()
     except Exception:
         return response
     if origin and origin not in csp:
@@ -121,12 +121,11 @@ def my_submissions():
     rows, has_next = services.my_submissions(me, status=status, page=page, per_page=PER_PAGE)
     return render(
         "cempaka/mine.html",
-        rows=rows,
+        rows=presenters.my_rows(rows),
         status_filter=status,
         page=page,
         has_next=has_next,
         counts=services.status_counts(me),
-        **_map_context(),
     )
 
 
@@ -269,7 +268,7 @@ def show_submission(submission_id):
         can_review=services.can_review(me, submission, submission.employee)
         and submission.status == PENDING,
         decision_form=DecisionForm(),
-        **_map_context(),
+        map=_map_context(),
     )
 
 
@@ -283,7 +282,7 @@ def show_location(submission_id):
     require(services.can_view(me, submission, submission.employee))
     with transaction():
         services.record_location_view(me, submission)
-    return render("cempaka/_location.html", s=submission, **_map_context())
+    return render("cempaka/_location.html", s=submission, map=_map_context())
 
 
 @bp.get("/files/<int:file_id>")
@@ -358,9 +357,8 @@ def _queue_args(f):
     return args
 
 
-def _row_context(rows):
-    files = services.files_by_submission([r.id for r in rows], {r.id: r.version for r in rows})
-    return {"files": files, **_map_context()}
+def _present(rows):
+    return presenters.queue_rows(rows)
 
 
 @bp.get("/review")
@@ -371,13 +369,12 @@ def review_queue():
     page = _page()
     rows, pending_count, has_next = services.review_queue(me, filters, page, PER_PAGE)
     context = dict(
-        rows=rows,
+        rows=_present(rows),
         pending_count=pending_count,
         has_next=has_next,
         page=page,
         filters=filters,
         args=_queue_args(filters),
-        **_row_context(rows),
     )
     hx = getattr(request, "htmx", None)
     if is_fragment_request() and hx.target == "queue-rows":
@@ -426,10 +423,8 @@ def decide(submission_id):
         if target == "detail":
             return redirect_to(url_for("cempaka.show_submission", submission_id=submission_id))
         return redirect_to(url_for("cempaka.review_queue"))
-    submission = _get_submission(submission_id)
-    context = dict(
-        s=submission, error=error, comment=form.comment.data or "", **_row_context([submission])
-    )
+    [row] = _present([services.queue_row(submission_id)])
+    context = dict(row=row, error=error, comment=form.comment.data or "")
     if error:
         return render_invalid("cempaka/_queue_row.html", **context)
     return render("cempaka/_queue_row.html", **context)
@@ -667,7 +662,7 @@ def edit_settings():
             form.max_total_mb.errors = [
                 _(
                     "The server accepts at most %(n)s MB per request; choose less.",
-                    n=f"{limit_mb:.0f}",
+                    n=labels.megabytes(round(limit_mb)),
                 )
             ]
         else:

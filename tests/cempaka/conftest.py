@@ -61,6 +61,18 @@ def office(make_user):
     )
 
 
+@pytest.fixture
+def english(office):
+    """The office's users read the intranet in English (Indonesian is the default)."""
+    from intranet.people.models import User
+
+    User.update(language="en").execute()
+    for user in vars(office).values():
+        if isinstance(user, User):
+            user.language = "en"
+    return office
+
+
 # ----- real files ------------------------------------------------------------------------------
 
 

@@ -88,11 +88,9 @@ def test_recap_scopes(client, office, november, sign_in):
     assert october[office.emp.id]["pending"] == 1
 
 
-def test_recap_exports_csv_and_xlsx(client, office, november, sign_in):
+def test_recap_exports_csv_and_xlsx(english, client, office, november, sign_in):
     sign_in(office.boss)
-    response = client.get(
-        "/cempaka/recap/export?month=2026-11&format=csv", headers={"Cookie": "lang=en"}
-    )
+    response = client.get("/cempaka/recap/export?month=2026-11&format=csv")
     assert response.status_code == 200
     assert response.headers["Content-Disposition"].startswith("attachment;")
     text = response.get_data(as_text=True).lstrip("\ufeff")
@@ -118,7 +116,7 @@ def test_export_neutralises_formulas(app_ctx, office, make_user, make_submission
     assert "'=HYPERLINK" in text
 
 
-def test_admin_settings_page_saves_and_validates(client, office, sign_in):
+def test_admin_settings_page_saves_and_validates(english, client, office, sign_in):
     sign_in(office.admin)
     page = client.get("/cempaka/settings")
     assert page.status_code == 200
@@ -165,9 +163,7 @@ def test_admin_settings_page_saves_and_validates(client, office, sign_in):
         tile_url="http://evil.example/x.png",
         work_days=[],
     )
-    response = client.post_form(
-        "/cempaka/settings", bad, token_from="/home", headers={"Cookie": "lang=en"}
-    )
+    response = client.post_form("/cempaka/settings", bad, token_from="/home")
     assert response.status_code == 422
     body = response.get_data(as_text=True)
     assert "HH:MM" in body and "smaller than the largest file" in body

@@ -108,7 +108,7 @@ def test_inline_approve_swaps_the_row(client, office, queue, sign_in):
     assert Review.select().count() == 1
 
 
-def test_revision_and_rejection_need_a_comment(client, office, queue, sign_in):
+def test_revision_and_rejection_need_a_comment(english, client, office, queue, sign_in):
     mine_a, mine_b, _t = queue
     sign_in(office.boss)
     response = client.post_form(
@@ -116,7 +116,6 @@ def test_revision_and_rejection_need_a_comment(client, office, queue, sign_in):
         {"decision": "revision"},
         htmx=True,
         token_from="/home",
-        headers={"Cookie": "lang=en"},
     )
     assert response.status_code == 422
     assert "Write a comment" in response.get_data(as_text=True)
@@ -157,7 +156,7 @@ def test_bulk_approve_takes_only_unflagged_rows(client, office, queue, sign_in, 
     assert Review.select().count() == 2
 
 
-def test_queue_filters_and_pending_first(client, office, queue, sign_in, make_submission):
+def test_queue_filters_and_pending_first(english, client, office, queue, sign_in, make_submission):
     mine_a, mine_b, _t = queue
     old = make_submission(office.emp, title="Arsip lama", work_date=dt.date(2026, 11, 20))
     services.decide(old, office.boss, "approved")
@@ -165,9 +164,7 @@ def test_queue_filters_and_pending_first(client, office, queue, sign_in, make_su
     body = client.get("/cempaka/review").get_data(as_text=True)
     order = [int(i) for i in re.findall(r'<tr id="sub-(\d+)"', body)]
     assert order == [mine_a.id, mine_b.id, old.id]  # pending first, then decided
-    assert "2 deliverables waiting" in client.get(
-        "/cempaka/review", headers={"Cookie": "lang=en"}
-    ).get_data(as_text=True)
+    assert "2 deliverables waiting" in client.get("/cempaka/review").get_data(as_text=True)
 
     def ids(query):
         html = client.get("/cempaka/review?" + query).get_data(as_text=True)
@@ -205,7 +202,7 @@ def test_queue_pages_without_counting_history(client, office, sign_in, make_subm
 
 
 def test_employee_resubmits_a_revision_and_history_is_kept(
-    client, office, queue, sign_in, submit_as
+    english, client, office, queue, sign_in, submit_as
 ):
     mine_a, _b, _t = queue
     services.decide(mine_a, office.boss, "revision", "Tambahkan ringkasan.")
@@ -245,7 +242,7 @@ def test_employee_resubmits_a_revision_and_history_is_kept(
     assert names == {(1, "laporan.pdf"), (2, "laporan.pdf"), (2, "ringkasan.pdf")}
     detail = client.get(f"/cempaka/{s.id}").get_data(as_text=True)
     assert "Tambahkan ringkasan." in detail and "Version 1" in client.get(
-        f"/cempaka/{s.id}", headers={"Cookie": "lang=en"}
+        f"/cempaka/{s.id}"
     ).get_data(as_text=True)
     # the supervisor decides the new version
     approved = services.decide(Submission.get_by_id(s.id), office.boss, "approved")

@@ -57,16 +57,21 @@ def test_submit_with_location_stores_it_as_sent(app, office, submit_as):
     assert "-6.2" not in entry.detail and "106.8" not in entry.detail  # never coordinates
 
 
-@pytest.mark.parametrize("status", ["denied", "unavailable", "timeout", "unsupported"])
-def test_denied_location_is_recorded_as_such_without_coordinates(office, submit_as, status):
-    # A crafted post with coordinates next to a failure status: the coordinates are dropped.
-    location = {"geo_status": status, "geo_lat": "-6.2", "geo_lon": "106.8", "geo_accuracy": "5"}
-    response = submit_as(office.emp, location=location)
-    assert response.status_code == 303
-    s = Submission.get()
-    assert s.location_status == status
-    assert s.lat is None and s.lon is None and s.accuracy_m is None and s.distance_m is None
-    assert s.flags & FLAG_NO_LOCATION
+def test_denied_location_is_recorded_as_such_without_coordinates(office, submit_as):
+    for status in ("denied", "unavailable", "timeout", "unsupported"):
+        # A crafted post with coordinates next to a failure status: they are dropped.
+        location = {
+            "geo_status": status,
+            "geo_lat": "-6.2",
+            "geo_lon": "106.8",
+            "geo_accuracy": "5",
+        }
+        response = submit_as(office.emp, location=location)
+        assert response.status_code == 303
+        s = Submission.select().order_by(Submission.id.desc()).first()
+        assert s.location_status == status
+        assert s.lat is None and s.lon is None and s.accuracy_m is None
+        assert s.distance_m is None and s.flags & FLAG_NO_LOCATION
 
 
 def test_no_location_fields_at_all_is_recorded_as_missing(office, submit_as):
@@ -116,29 +121,22 @@ def test_missing_location_policy_resolution(app_ctx, office):
     assert cset.missing_location_policy(office.emp2) == "flag"
 
 
-@pytest.mark.parametrize(
-    "attachment,message",
-    [
-        (("laporan.pdf", jpeg_bytes()), "is not a real PDF"),
-        (("laporan.pdf", b"just some text, not a PDF"), "is not a real PDF"),
-        (("program.exe", b"MZ\x90\x00"), "not accepted"),
-        (("../../../etc/cron.d/x.pdf", pdf_bytes()), "is not allowed"),
-    ],
-)
-def test_bad_uploads_are_refused_with_a_message_and_nothing_saved(
-    app, office, submit_as, attachment, message
-):
-    response = submit_as(
-        office.emp,
-        attachments=[("laporan-ok.pdf", pdf_bytes()), attachment],
-        headers={"Cookie": "lang=en"},
-    )
-    assert response.status_code == 422
-    body = response.get_data(as_text=True)
-    assert message in body
-    assert Submission.select().count() == 0
-    assert SubmissionFile.select().count() == 0
-    assert _stored_files(app) == []
+BAD_UPLOADS = [
+    (("laporan.pdf", jpeg_bytes()), "is not a real PDF"),
+    (("laporan.pdf", b"just some text, not a PDF"), "is not a real PDF"),
+    (("program.exe", b"MZ\x90\x00"), "not accepted"),
+    (("../../../etc/cron.d/x.pdf", pdf_bytes()), "is not allowed"),
+]
+
+
+def test_bad_uploads_are_refused_with_a_message_and_nothing_saved(english, app, office, submit_as):
+    for attachment, message in BAD_UPLOADS:
+        response = submit_as(office.emp, attachments=[("laporan-ok.pdf", pdf_bytes()), attachment])
+        assert response.status_code == 422
+        assert message in response.get_data(as_text=True)
+        assert Submission.select().count() == 0
+        assert SubmissionFile.select().count() == 0
+        assert _stored_files(app) == []
 
 
 def test_too_big_upload_is_refused_with_a_message(app, office, submit_as):
@@ -222,9 +220,9 @@ def test_own_pages_list_and_show(client, office, submit_as):
     assert not AuditEntry.select().where(AuditEntry.action == "cempaka.location_viewed").exists()
 
 
-def test_the_form_page_explains_the_location(client, office, login_as):
+def test_the_form_page_explains_the_location(english, client, office, login_as):
     login_as(office.emp)
-    response = client.get("/cempaka/new", headers={"Cookie": "lang=en"})
+    response = client.get("/cempaka/new")
     body = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "data-geo" in body and 'name="geo_status"' in body

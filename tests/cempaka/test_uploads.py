@@ -18,9 +18,18 @@ def _settings(**overrides):
     return cset.CempakaSettings(**values)
 
 
+@pytest.fixture(scope="module")
+def _checks_app(tmp_path_factory):
+    """The checks need no database, only the app's translations: one app for the module."""
+    from intranet import create_app
+
+    path = tmp_path_factory.mktemp("uploads") / "unused.db"
+    return create_app("test", DATABASE_URL=f"sqlite:///{path}")
+
+
 @pytest.fixture
-def en(app):
-    with app.test_request_context(headers={"Cookie": "lang=en"}):
+def en(_checks_app):
+    with _checks_app.test_request_context(headers={"Cookie": "lang=en"}):
         yield
 
 
