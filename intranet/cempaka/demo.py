@@ -12,6 +12,7 @@ from ..extensions import transaction
 from ..models import utcnow
 from ..people.models import User
 from . import services, uploads
+from . import settings as cset
 from .models import (
     APPROVED,
     LOC_DENIED,
@@ -115,6 +116,7 @@ def load(fake, accounts, weeks=6, seed=2026):
         u.id: u for u in User.select().where(User.id.in_({s.supervisor_id for s in staff}))
     }
     days = _working_days(today - dt.timedelta(days=1), weeks * 5)
+    settings = cset.load(fresh=True)
     created = 0
     with transaction():
         for employee in staff:
@@ -123,13 +125,18 @@ def load(fake, accounts, weeks=6, seed=2026):
                 wfh_days = days[:12]
             for work_date in wfh_days:
                 created += _one(
-                    employee, supervisors.get(employee.supervisor_id), work_date, today, rng
+                    employee,
+                    supervisors.get(employee.supervisor_id),
+                    work_date,
+                    today,
+                    rng,
+                    settings,
                 )
         record("cempaka.demo_loaded", object_type="Submission", detail={"submissions": created})
     return created
 
 
-def _one(employee, supervisor, work_date, today, rng):
+def _one(employee, supervisor, work_date, today, rng, settings):
     local_hour = rng.choice([8, 9, 10, 11, 13, 14, 15] * 6 + [17, 19])
     local = dt.datetime.combine(work_date, dt.time(local_hour, rng.randint(0, 59)))
     submitted_at = local - dt.timedelta(hours=7)  # WIB -> UTC
@@ -159,7 +166,6 @@ def _one(employee, supervisor, work_date, today, rng):
         upload_sha256=digest,
         sha256=digest,
     )
-    settings = services.cset.load(fresh=True)
     flags, distance, place = services.compute_flags(
         employee, location, work_date, submitted_at, [checked], settings
     )
