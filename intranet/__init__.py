@@ -22,6 +22,7 @@ FEATURES = [
     "intranet.notify.views",
     "intranet.owl.views",
     "intranet.emak.views",
+    "intranet.cempaka.views",
 ]
 
 

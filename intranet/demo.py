@@ -44,6 +44,7 @@ ROLE_ACCOUNTS = [
 DEMO_MODULES = [
     "intranet.owl.demo",
     "intranet.emak.demo",
+    "intranet.cempaka.demo",
 ]
 
 # Office location (Jl. Merpati Blok B-12 No. 3, Kemayoran): WFH homes are scattered around Jakarta.

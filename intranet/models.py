@@ -27,6 +27,7 @@ MODEL_MODULES = [
     "intranet.notify.models",
     "intranet.owl.models",
     "intranet.emak.models",
+    "intranet.cempaka.models",
 ]
 
 

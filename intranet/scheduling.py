@@ -23,6 +23,7 @@ JOB_MODULES = [
     "intranet.notify.jobs",
     "intranet.owl.jobs",
     "intranet.emak.jobs",
+    "intranet.cempaka.jobs",
 ]
 
 
