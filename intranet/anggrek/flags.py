@@ -17,6 +17,7 @@ from ..extensions import transaction
 from ..models import utcnow
 from ..people.models import User, UserRole
 from . import uploads
+from .labels import FLAG_STATUS_LABELS
 from .models import (
     CATEGORIES,
     FLAG_INVESTIGATING,
@@ -219,9 +220,9 @@ def change_status(flag, actor, to_status, *, resolution=None, note=""):
         raise StepRefused(
             "transition",
             _l(
-                "A case that is %(status)s cannot move to %(target)s.",
-                status=flag.status,
-                target=to_status,
+                "A case that is “%(status)s” cannot move to “%(target)s”.",
+                status=FLAG_STATUS_LABELS.get(flag.status, flag.status),
+                target=FLAG_STATUS_LABELS.get(to_status, to_status),
             ),
         )
     fields = {"status": to_status, "updated_at": utcnow()}
@@ -261,6 +262,10 @@ def change_status(flag, actor, to_status, *, resolution=None, note=""):
 
 
 def add_note(flag, author, body):
+    if flag.status == FLAG_RESOLVED and can_see(author, flag):
+        raise StepRefused(
+            "resolved", _l("This case is resolved; notes can no longer be added."), status=409
+        )
     if not can_add_note(author, flag):
         raise StepRefused("forbidden", _l("You cannot add notes to this case."), status=403)
     body = (body or "").strip()

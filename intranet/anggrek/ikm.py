@@ -78,7 +78,7 @@ ELEMENTS = [
         "u9",
         _l("Facilities"),
         _l("How good are the facilities and infrastructure?"),
-        (_l("Poor"), _l("Adequate"), _l("Good"), _l("Very good")),
+        (_l("Bad"), _l("Adequate"), _l("Good"), _l("Very good")),
     ),
 ]
 

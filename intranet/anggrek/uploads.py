@@ -82,9 +82,8 @@ def check(storage):
         )
     data = storage.stream.read(max_bytes + 1)
     if len(data) > max_bytes:
-        raise UploadRefused(
-            _l("The file is larger than %(mb)s MB.", mb=f"{max_bytes / 1024 / 1024:g}")
-        )
+        megabytes = f"{max_bytes / 1024 / 1024:g}"
+        raise UploadRefused(_l("The file is larger than %(mb)s MB.", mb=megabytes))
     if not data:
         raise UploadRefused(_l("The file is empty."))
     kind = filetype.guess(data)

@@ -11,23 +11,25 @@ def up(migrator, db):
     class Unit(Model):
         class Meta:
             database = db
-            table_name = 'unit'
+            table_name = "unit"
 
     class User(Model):
         class Meta:
             database = db
-            table_name = 'user'
+            table_name = "user"
 
     class Counter(Model):
         code = CharField(unique=True, max_length=10)
         name = CharField(max_length=100)
-        unit = ForeignKeyField(Unit, null=True, on_delete='SET NULL')
+        unit = ForeignKeyField(Unit, null=True, on_delete="SET NULL")
         survey_token = CharField(unique=True, max_length=32)
         is_active = BooleanField(default=True)
         created_at = DateTimeField()
+
         class Meta:
             database = db
-            table_name = 'anggrek_counter'
+            table_name = "anggrek_counter"
+
     db.create_tables([Counter])
 
     class Ticket(Model):
@@ -35,29 +37,33 @@ def up(migrator, db):
         service = CharField(max_length=20)
         issue_date = DateField()
         issued_at = DateTimeField()
-        status = CharField(max_length=10, default='waiting')
+        status = CharField(max_length=10, default="waiting")
         priority = BooleanField(default=False)
-        counter = ForeignKeyField(Counter, null=True, on_delete='SET NULL', index=False)
-        officer = ForeignKeyField(User, null=True, on_delete='SET NULL', index=False)
+        counter = ForeignKeyField(Counter, null=True, on_delete="SET NULL", index=False)
+        officer = ForeignKeyField(User, null=True, on_delete="SET NULL", index=False)
         called_at = DateTimeField(null=True)
         started_at = DateTimeField(null=True)
         finished_at = DateTimeField(null=True)
         outcome = CharField(null=True, max_length=10)
+
         class Meta:
             database = db
-            table_name = 'anggrek_ticket'
-            indexes = ((('issue_date', 'number'), True), (('issue_date', 'status'), False))
+            table_name = "anggrek_ticket"
+            indexes = ((("issue_date", "number"), True), (("issue_date", "status"), False))
+
     db.create_tables([Ticket])
 
     class CounterState(Model):
-        counter = ForeignKeyField(Counter, primary_key=True, on_delete='CASCADE')
-        state = CharField(max_length=15, default='closed')
-        officer = ForeignKeyField(User, unique=True, null=True, on_delete='SET NULL')
-        ticket = ForeignKeyField(Ticket, null=True, on_delete='SET NULL', index=False)
+        counter = ForeignKeyField(Counter, primary_key=True, on_delete="CASCADE")
+        state = CharField(max_length=15, default="closed")
+        officer = ForeignKeyField(User, unique=True, null=True, on_delete="SET NULL")
+        ticket = ForeignKeyField(Ticket, null=True, on_delete="SET NULL", index=False)
         since = DateTimeField()
+
         class Meta:
             database = db
-            table_name = 'anggrek_counter_state'
+            table_name = "anggrek_counter_state"
+
     db.create_tables([CounterState])
 
     class Flag(Model):
@@ -65,28 +71,32 @@ def up(migrator, db):
         reporter = ForeignKeyField(User)
         category = CharField(max_length=20)
         description = TextField()
-        status = CharField(index=True, max_length=15, default='open')
+        status = CharField(index=True, max_length=15, default="open")
         resolution = CharField(null=True, max_length=20)
         created_at = DateTimeField()
         updated_at = DateTimeField()
         resolved_at = DateTimeField(null=True)
-        decided_by = ForeignKeyField(User, null=True, on_delete='SET NULL')
+        decided_by = ForeignKeyField(User, null=True, on_delete="SET NULL")
+
         class Meta:
             database = db
-            table_name = 'anggrek_flag'
+            table_name = "anggrek_flag"
+
     db.create_tables([Flag])
 
     class FlagAttachment(Model):
-        flag = ForeignKeyField(Flag, on_delete='CASCADE')
+        flag = ForeignKeyField(Flag, on_delete="CASCADE")
         original_name = CharField(max_length=200)
         stored_name = CharField(unique=True, max_length=100)
         content_type = CharField(max_length=100)
         size = IntegerField()
         sha256 = CharField(max_length=64)
         uploaded_at = DateTimeField()
+
         class Meta:
             database = db
-            table_name = 'anggrek_flag_attachment'
+            table_name = "anggrek_flag_attachment"
+
     db.create_tables([FlagAttachment])
 
     class ServiceEvent(Model):
@@ -97,39 +107,45 @@ def up(migrator, db):
         officer = ForeignKeyField(User, index=False)
         ticket = ForeignKeyField(Ticket, null=True)
         outcome = CharField(null=True, max_length=10)
+
         class Meta:
             database = db
-            table_name = 'anggrek_service_event'
-            indexes = ((('officer', 'at'), False),)
+            table_name = "anggrek_service_event"
+            indexes = ((("officer", "at"), False),)
+
     db.create_tables([ServiceEvent])
 
     class FlagEvent(Model):
-        flag = ForeignKeyField(Flag, on_delete='CASCADE')
-        event = ForeignKeyField(ServiceEvent, on_delete='CASCADE')
+        flag = ForeignKeyField(Flag, on_delete="CASCADE")
+        event = ForeignKeyField(ServiceEvent, on_delete="CASCADE")
+
         class Meta:
             database = db
-            table_name = 'anggrek_flag_event'
-            indexes = ((('flag', 'event'), True),)
+            table_name = "anggrek_flag_event"
+            indexes = ((("flag", "event"), True),)
+
     db.create_tables([FlagEvent])
 
     class FlagNote(Model):
-        flag = ForeignKeyField(Flag, on_delete='CASCADE')
-        author = ForeignKeyField(User, on_delete='CASCADE')
+        flag = ForeignKeyField(Flag, on_delete="CASCADE")
+        author = ForeignKeyField(User, on_delete="CASCADE")
         at = DateTimeField()
-        body = TextField(default='')
+        body = TextField(default="")
         from_status = CharField(null=True, max_length=15)
         to_status = CharField(null=True, max_length=15)
         resolution = CharField(null=True, max_length=20)
+
         class Meta:
             database = db
-            table_name = 'anggrek_flag_note'
+            table_name = "anggrek_flag_note"
+
     db.create_tables([FlagNote])
 
     class SurveyResponse(Model):
-        ticket = ForeignKeyField(Ticket, unique=True, on_delete='CASCADE')
-        counter = ForeignKeyField(Counter, on_delete='CASCADE')
-        officer = ForeignKeyField(User, null=True, on_delete='SET NULL')
-        unit = ForeignKeyField(Unit, null=True, on_delete='SET NULL')
+        ticket = ForeignKeyField(Ticket, unique=True, on_delete="CASCADE")
+        counter = ForeignKeyField(Counter, on_delete="CASCADE")
+        officer = ForeignKeyField(User, null=True, on_delete="SET NULL")
+        unit = ForeignKeyField(Unit, null=True, on_delete="SET NULL")
         submitted_at = DateTimeField(index=True)
         u1 = SmallIntegerField()
         u2 = SmallIntegerField()
@@ -140,31 +156,35 @@ def up(migrator, db):
         u7 = SmallIntegerField()
         u8 = SmallIntegerField()
         u9 = SmallIntegerField()
-        comment = TextField(default='')
+        comment = TextField(default="")
+
         class Meta:
             database = db
-            table_name = 'anggrek_survey_response'
+            table_name = "anggrek_survey_response"
+
     db.create_tables([SurveyResponse])
 
     class TicketSequence(Model):
         day = DateField()
         prefix = CharField(max_length=2)
         last = IntegerField(default=0)
+
         class Meta:
             database = db
-            table_name = 'anggrek_ticket_sequence'
-            indexes = ((('day', 'prefix'), True),)
+            table_name = "anggrek_ticket_sequence"
+            indexes = ((("day", "prefix"), True),)
+
     db.create_tables([TicketSequence])
 
 
 def down(migrator, db):
-    migrator.migrate(migrator.drop_table('anggrek_ticket_sequence'))
-    migrator.migrate(migrator.drop_table('anggrek_survey_response'))
-    migrator.migrate(migrator.drop_table('anggrek_flag_note'))
-    migrator.migrate(migrator.drop_table('anggrek_flag_event'))
-    migrator.migrate(migrator.drop_table('anggrek_service_event'))
-    migrator.migrate(migrator.drop_table('anggrek_flag_attachment'))
-    migrator.migrate(migrator.drop_table('anggrek_flag'))
-    migrator.migrate(migrator.drop_table('anggrek_counter_state'))
-    migrator.migrate(migrator.drop_table('anggrek_ticket'))
-    migrator.migrate(migrator.drop_table('anggrek_counter'))
+    migrator.migrate(migrator.drop_table("anggrek_ticket_sequence"))
+    migrator.migrate(migrator.drop_table("anggrek_survey_response"))
+    migrator.migrate(migrator.drop_table("anggrek_flag_note"))
+    migrator.migrate(migrator.drop_table("anggrek_flag_event"))
+    migrator.migrate(migrator.drop_table("anggrek_service_event"))
+    migrator.migrate(migrator.drop_table("anggrek_flag_attachment"))
+    migrator.migrate(migrator.drop_table("anggrek_flag"))
+    migrator.migrate(migrator.drop_table("anggrek_counter_state"))
+    migrator.migrate(migrator.drop_table("anggrek_ticket"))
+    migrator.migrate(migrator.drop_table("anggrek_counter"))
