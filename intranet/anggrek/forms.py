@@ -11,7 +11,14 @@ from wtforms import (
     TextAreaField,
     widgets,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from .ikm import ELEMENTS
 from .labels import CATEGORY_LABELS, RESOLUTION_LABELS, SERVICES
@@ -53,11 +60,19 @@ class SurveyForm(FlaskForm):
     )
 
 
+class RatingField(RadioField):
+    """A 1-4 rating; a missing or foreign value gets the same clear message."""
+
+    def pre_validate(self, form):
+        if self.data not in (1, 2, 3, 4):
+            raise ValidationError(_l("Choose a rating for this question."))
+
+
 for _key, _element, _question, _labels in ELEMENTS:
     setattr(
         SurveyForm,
         _key,
-        RadioField(
+        RatingField(
             _question,
             choices=[(i + 1, label) for i, label in enumerate(_labels)],
             coerce=int,

@@ -29,10 +29,10 @@ def rate_limit_hit(ip):
     key = "intranet:anggrek:survey:" + hashlib.sha256((ip or "").encode()).hexdigest()[:32]
     try:
         pipe = get_redis().pipeline()
+        pipe.set(key, 0, ex=window, nx=True)  # the window starts with the first attempt
         pipe.incr(key)
-        pipe.expire(key, window, nx=True)
         pipe.ttl(key)
-        count, _set, ttl = pipe.execute()
+        _started, count, ttl = pipe.execute()
     except redis.RedisError as exc:
         log.error("survey rate limit unavailable: %s", exc)
         return 0
