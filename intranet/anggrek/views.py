@@ -832,9 +832,7 @@ def flag_events():
 @bp.get("/flags/<int:flag_id>")
 @roles(*FLAG_READERS)
 def show_flag(flag_id):
-    user = me()
     flag = _visible_flag(flag_id)
-    flags.audit_read(flag, user)
     return render(
         "anggrek/flag.html",
         **_flag_context(flag),
@@ -844,7 +842,9 @@ def show_flag(flag_id):
 
 
 def _flag_context(flag, error=None):
+    """Everything the case page shows; every rendering of it is a read, and audited."""
     user = me()
+    flags.audit_read(flag, user)
     people = {
         u.id: u
         for u in User.select().where(

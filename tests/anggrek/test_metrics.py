@@ -115,12 +115,19 @@ def test_a_week_averages_over_all_its_tickets(shift, clock):
 def test_periods():
     assert metrics.period_days("day", DAY) == (DAY, DAY)
     assert metrics.period_days("month", dt.date(2026, 2, 10)) == (
-        dt.date(2026, 2, 1), dt.date(2026, 2, 28))
+        dt.date(2026, 2, 1),
+        dt.date(2026, 2, 28),
+    )
     assert metrics.period_days("month", dt.date(2026, 12, 31)) == (
-        dt.date(2026, 12, 1), dt.date(2026, 12, 31))
+        dt.date(2026, 12, 1),
+        dt.date(2026, 12, 31),
+    )
     weeks = metrics.previous_periods("week", DAY, 3)
-    assert [w[0] for w in weeks] == [dt.date(2026, 11, 9), dt.date(2026, 11, 16),
-                                      dt.date(2026, 11, 23)]
+    assert [w[0] for w in weeks] == [
+        dt.date(2026, 11, 9),
+        dt.date(2026, 11, 16),
+        dt.date(2026, 11, 23),
+    ]
 
 
 def test_queue_overlap_merges_waiting_tickets():
@@ -140,7 +147,7 @@ def test_an_idle_stretch_still_running_ends_now(make_counter, make_officer, cloc
 
 def _row(html, officer):
     start = html.index(f'data-officer="{officer.id}"')
-    return html[start:html.index("</tr>", start)]
+    return html[start : html.index("</tr>", start)]
 
 
 def test_metrics_page_shows_the_averages(shift, client, login_as, make_user, clock):
@@ -213,10 +220,13 @@ def test_officer_chart_data_island(shift, client, login_as, make_user, clock):
     clock.set(at(60))
     login_as(make_user("kepala"))
     html = client.get(f"/anggrek/metrics/officer/{x.id}?period=day&date=2026-11-27").get_data(
-        as_text=True)
-    data = json.loads(re.search(
-        r'<script type="application/json" id="officer-chart-data">(.*?)</script>', html, re.S
-    ).group(1))
+        as_text=True
+    )
+    data = json.loads(
+        re.search(
+            r'<script type="application/json" id="officer-chart-data">(.*?)</script>', html, re.S
+        ).group(1)
+    )
     assert data["labels"][-1] == "2026-11-27" and len(data["labels"]) == 14
     assert data["datasets"]["served"][-1] == 2
     assert data["datasets"]["avg_wait"][-1] == 3.0

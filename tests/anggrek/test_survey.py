@@ -43,8 +43,15 @@ def test_ikm_is_the_mean_of_element_means_times_25():
 
 @pytest.mark.parametrize(
     "value, grade",
-    [("88.31", "A"), ("88.30", "B"), ("76.61", "B"), ("76.60", "C"), ("65.00", "C"),
-     ("64.99", "D"), ("25.00", "D")],
+    [
+        ("88.31", "A"),
+        ("88.30", "B"),
+        ("76.61", "B"),
+        ("76.60", "C"),
+        ("65.00", "C"),
+        ("64.99", "D"),
+        ("25.00", "D"),
+    ],
 )
 def test_grade_boundaries(value, grade):
     assert ikm.grade(Decimal(value))[0] == grade
@@ -82,7 +89,11 @@ def test_public_form_records_one_response_per_ticket(served, client, make_user, 
     assert r.status_code == 200 and 'id="survey-thanks"' in r.get_data(as_text=True)
     response = SurveyResponse.get()
     assert (response.ticket_id, response.officer_id, response.u7, response.u1) == (
-        ticket.id, officer.id, 4, 3)
+        ticket.id,
+        officer.id,
+        4,
+        3,
+    )
     # the same ticket again: refused, nothing added
     r = post_survey(client, counter, answers("A001"))
     assert r.status_code == 422 and "sudah dinilai" in r.get_data(as_text=True)
@@ -90,8 +101,8 @@ def test_public_form_records_one_response_per_ticket(served, client, make_user, 
     # the officer's score: means 3 (x8) and 4 -> 28/9*25 = 77.78 -> B
     login_as(make_user("kepala"))
     html = client.get("/anggrek/satisfaction?period=day&date=2026-11-27").get_data(as_text=True)
-    row = html[html.index(f'data-officer="{officer.id}"'):]
-    row = row[:row.index("</tr>")]
+    row = html[html.index(f'data-officer="{officer.id}"') :]
+    row = row[: row.index("</tr>")]
     assert re.search(r'data-role="ikm">77,78<', row) and 'data-role="grade">B<' in row
 
 
@@ -157,6 +168,5 @@ def test_qr_code_is_an_svg_of_the_survey_address(served, client, login_as, make_
 
     expected = segno.make(f"http://localhost/anggrek/s/{counter.survey_token}", error="m")
     out = __import__("io").BytesIO()
-    expected.save(out, kind="svg", scale=8, border=2, xmldecl=False, svgns=True,
-                  title=counter.name)
+    expected.save(out, kind="svg", scale=8, border=2, xmldecl=False, svgns=True, title=counter.name)
     assert r.data == out.getvalue()
