@@ -268,12 +268,23 @@ def finish_ticket(counter_id):
 
 
 def _board_context():
-    return dict(
-        rows=services.board_rows(),
-        queue=services.queue_summary(),
-        now=clock.now(),
-        poll=int(setting("board_poll_seconds")),
-    )
+    """Ready-to-print rows: the board is polled all day by every supervisor's screen."""
+    now = clock.now()
+    labels = {key: str(label) for key, label in COUNTER_STATE_LABELS.items()}
+    rows = [
+        (row, labels[row.state],
+         "" if row.state == "closed" else duration((now - row.since).total_seconds()))
+        for row in services.board_rows()
+    ]
+    queue = services.queue_summary(clock.wib_day(now))
+    waiting = [
+        (prefix, str(label), queue["by_service"][key])
+        for key, (prefix, label, _priority) in SERVICES.items()
+        if queue["by_service"].get(key)
+    ]
+    longest = duration((now - queue["oldest"]).total_seconds()) if queue["oldest"] else "—"
+    return dict(rows=rows, waiting_total=queue["total"], waiting=waiting, longest=longest,
+                updated=wib_clock(now), poll=int(setting("board_poll_seconds")))
 
 
 @bp.get("/board")
