@@ -272,8 +272,11 @@ def _board_context():
     now = clock.now()
     labels = {key: str(label) for key, label in COUNTER_STATE_LABELS.items()}
     rows = [
-        (row, labels[row.state],
-         "" if row.state == "closed" else duration((now - row.since).total_seconds()))
+        (
+            row,
+            labels[row.state],
+            "" if row.state == "closed" else duration((now - row.since).total_seconds()),
+        )
         for row in services.board_rows()
     ]
     queue = services.queue_summary(clock.wib_day(now))
@@ -283,8 +286,14 @@ def _board_context():
         if queue["by_service"].get(key)
     ]
     longest = duration((now - queue["oldest"]).total_seconds()) if queue["oldest"] else "—"
-    return dict(rows=rows, waiting_total=queue["total"], waiting=waiting, longest=longest,
-                updated=wib_clock(now), poll=int(setting("board_poll_seconds")))
+    return dict(
+        rows=rows,
+        waiting_total=queue["total"],
+        waiting=waiting,
+        longest=longest,
+        updated=wib_clock(now),
+        poll=int(setting("board_poll_seconds")),
+    )
 
 
 @bp.get("/board")

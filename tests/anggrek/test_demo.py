@@ -42,8 +42,9 @@ def replay(events):
 
 def test_simulated_days_obey_the_state_machine():
     rng = random.Random(1)
-    tickets, events = simulate.simulate_day(dt.date(2026, 11, 26), [(1, 10), (2, 11), (3, 12)],
-                                            rng, first_ticket_id=1)
+    tickets, events = simulate.simulate_day(
+        dt.date(2026, 11, 26), [(1, 10), (2, 11), (3, 12)], rng, first_ticket_id=1
+    )
     assert set(replay(events).values()) == {"closed"}
     assert len({t[1] for t in tickets}) == len(tickets)  # numbers unique within the day
     assert all(t[5] == "done" for t in tickets)
@@ -57,10 +58,18 @@ def test_demo_load(app_ctx, client, login_as):
 
     assert load_demo(staff=60)
     assert Counter.select().count() == 8
-    events = list(ServiceEvent.select(ServiceEvent.at, ServiceEvent.kind, ServiceEvent.counter,
-                                      ServiceEvent.officer, ServiceEvent.ticket,
-                                      ServiceEvent.outcome)
-                  .order_by(ServiceEvent.at, ServiceEvent.id).tuples())
+    events = list(
+        ServiceEvent.select(
+            ServiceEvent.at,
+            ServiceEvent.kind,
+            ServiceEvent.counter,
+            ServiceEvent.officer,
+            ServiceEvent.ticket,
+            ServiceEvent.outcome,
+        )
+        .order_by(ServiceEvent.at, ServiceEvent.id)
+        .tuples()
+    )
     assert len(events) > 1000
     live = replay(events)
     states = {cs.counter_id: cs.state for cs in CounterState.select()}
@@ -75,7 +84,12 @@ def test_demo_load(app_ctx, client, login_as):
     assert sum(s.served for s in stats.values()) > 100
 
     login_as(User.get(User.email.startswith("kepala@")))
-    for path in ("/anggrek/board", "/anggrek/metrics?period=month", "/anggrek/satisfaction",
-                 "/anggrek/flags", "/anggrek/counters"):
+    for path in (
+        "/anggrek/board",
+        "/anggrek/metrics?period=month",
+        "/anggrek/satisfaction",
+        "/anggrek/flags",
+        "/anggrek/counters",
+    ):
         r = client.get(path)
         assert r.status_code == 200, path
