@@ -33,6 +33,7 @@ def step(console, clock, when, button, state):
 def test_officer_shift_seen_live_on_the_board_and_in_metrics(
     browser, live_server, page, make_counter, make_officer, supervisor, clock
 ):
+    live_server.app.config["ANGGREK_BOARD_POLL_SECONDS"] = 1
     make_counter(name="Loket 1")
     officer = make_officer(name="Rina Petugas", email="rina@test.local")
     for minute in (0, 1, 2):

@@ -52,9 +52,12 @@ def test_simulated_days_obey_the_state_machine():
     assert len(calls) == len(tickets)
 
 
-def test_demo_load(app_ctx, client, login_as):
+def test_demo_load(app_ctx, client, login_as, monkeypatch):
+    from intranet.anggrek import demo
     from intranet.demo import load_demo
     from intranet.people.models import User
+
+    monkeypatch.setattr(demo, "HISTORY_DAYS", 4)  # the office loads 14; fewer keep this quick
 
     assert load_demo(staff=60)
     assert Counter.select().count() == 8
@@ -70,18 +73,18 @@ def test_demo_load(app_ctx, client, login_as):
         .order_by(ServiceEvent.at, ServiceEvent.id)
         .tuples()
     )
-    assert len(events) > 1000
+    assert len(events) > 500
     live = replay(events)
     states = {cs.counter_id: cs.state for cs in CounterState.select()}
     for counter_id, state in states.items():
         assert live.get(counter_id, "closed") == state
     assert CALLING in states.values() and INTERVIEWING in states.values()
     assert Ticket.select().where(Ticket.status == "waiting").count() > 0
-    assert SurveyResponse.select().count() > 50
+    assert SurveyResponse.select().count() > 20
     assert Flag.select().count() == 2
     first = Ticket.select().order_by(Ticket.issue_date).first().issue_date
     stats = metrics.per_officer(metrics.load(first, first + dt.timedelta(days=30)))
-    assert sum(s.served for s in stats.values()) > 100
+    assert sum(s.served for s in stats.values()) > 50
 
     login_as(User.get(User.email.startswith("kepala@")))
     for path in (
