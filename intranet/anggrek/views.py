@@ -579,7 +579,7 @@ def show_satisfaction():
             ikm.SurveyResponse.comment != "",
         )
         .order_by(ikm.SurveyResponse.submitted_at.desc())
-        .limit(30)
+        .limit(15)
     )
     if scope is not None:
         comments = [c for c in comments if c.officer_id in scope]
