@@ -1,5 +1,11 @@
 """Si Anggrek's settings: defaults here, overridden by app config ``ANGGREK_<NAME>`` and, at run
-time, by the office setting ``anggrek.<name>`` (intranet.core.models.Setting)."""
+time, by the office setting ``anggrek.<name>`` (intranet.core.models.Setting).
+
+Office settings are read at most every ``CACHE_SECONDS`` per process: the board asks for its
+polling interval on every refresh of every supervisor's screen.
+"""
+
+import time
 
 from flask import current_app
 
@@ -18,7 +24,23 @@ DEFAULTS = {
     "flag_extensions": ["pdf", "jpg", "jpeg", "png", "mp4"],
 }
 
+CACHE_SECONDS = 10
+_MISSING = object()
+
+
+def _office_setting(name):
+    cache = current_app.extensions.setdefault("anggrek_settings", {})
+    hit = cache.get(name)
+    now = time.monotonic()
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    value = get_setting(f"anggrek.{name}", _MISSING)
+    cache[name] = (now + CACHE_SECONDS, value)
+    return value
+
 
 def setting(name):
-    default = current_app.config.get(f"ANGGREK_{name.upper()}", DEFAULTS[name])
-    return get_setting(f"anggrek.{name}", default)
+    value = _office_setting(name)
+    if value is _MISSING:
+        return current_app.config.get(f"ANGGREK_{name.upper()}", DEFAULTS[name])
+    return value

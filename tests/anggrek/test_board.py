@@ -69,3 +69,11 @@ def test_board_reads_counter_states_not_events(app_ctx, make_counter, make_offic
         db.obj.execute_sql = original
     assert len(rows) == 1
     assert statements and not any("anggrek_service_event" in s for s in statements)
+
+
+def test_the_polling_interval_is_an_office_setting(client, login_as, make_user):
+    from intranet.core.models import set_setting
+
+    set_setting("anggrek.board_poll_seconds", 5)
+    login_as(make_user("kepala"))
+    assert 'hx-trigger="every 5s"' in client.get("/anggrek/board/live").get_data(as_text=True)
