@@ -374,3 +374,30 @@ def test_services_refuse_illegal_case_steps(scene, app_ctx):
         flags.change_status(flag, scene["head"], "investigating")
     assert exc.value.code in ("stale", "transition")
     assert moved.status == "investigating"
+
+
+def test_event_picker_lists_only_counter_officers_events(scene, client, login_as, make_user):
+    login_as(scene["reporter"])
+    officer = scene["officer"]
+    page = client.get(f"/anggrek/flags/new?officer={officer.id}&day=2026-11-27")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert all(f'value="{e.id}"' in html for e in scene["events"])
+    r = client.get(f"/anggrek/flags/events?officer={officer.id}&day=2026-11-26")
+    assert "Tidak ada peristiwa layanan" in r.get_data(as_text=True)
+    r = client.get(
+        f"/anggrek/flags/events?officer={officer.id}&day=2026-11-26&events={scene['events'][0].id}"
+    )
+    assert f'value="{scene["events"][0].id}" id="ev-{scene["events"][0].id}" checked' in r.get_data(
+        as_text=True
+    )
+    # not a counter officer: nothing is listed
+    r = client.get(f"/anggrek/flags/events?officer={scene['head'].id}&day=2026-11-27")
+    assert "Pilih petugas untuk melihat" in r.get_data(as_text=True)
+    # the officer's metrics page offers the flag form with the officer chosen
+    scene["officer"].supervisor = scene["reporter"]
+    scene["officer"].save()
+    html = client.get(f"/anggrek/metrics/officer/{officer.id}?date=2026-11-27").get_data(
+        as_text=True
+    )
+    assert f"/anggrek/flags/new?officer={officer.id}" in html
