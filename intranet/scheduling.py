@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 JOB_MODULES = [
     "intranet.notify.jobs",
+    "intranet.anggrek.jobs",
 ]
 
 

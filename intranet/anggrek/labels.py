@@ -23,6 +23,7 @@ TICKET_STATUS_LABELS = {
     "called": _l("Called"),
     "serving": _l("In interview"),
     "done": _l("Finished"),
+    "not_called": _l("Not called"),
 }
 
 OUTCOME_LABELS = {

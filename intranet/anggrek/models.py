@@ -30,7 +30,8 @@ COUNTER_STATES = (CLOSED, IDLE, CALLING, INTERVIEWING)
 
 # Ticket statuses.
 WAITING, CALLED, SERVING, DONE = "waiting", "called", "serving", "done"
-TICKET_STATUSES = (WAITING, CALLED, SERVING, DONE)
+NOT_CALLED = "not_called"  # still waiting when the day was closed
+TICKET_STATUSES = (WAITING, CALLED, SERVING, DONE, NOT_CALLED)
 
 # Outcomes of a finished ticket.
 SERVED, REFERRED, NO_SHOW = "served", "referred", "no_show"

@@ -36,6 +36,7 @@ from .models import (
     IDLE,
     INTERVIEWING,
     NO_SHOW,
+    NOT_CALLED,
     OPEN,
     OUTCOMES,
     RECALL,
@@ -460,6 +461,64 @@ def finish_ticket(counter, officer, ticket_id, outcome, *, at=None):
         _event(FINISH, counter.id, officer, at, ticket, outcome)
         _audit("finished", counter, officer, ticket, outcome=outcome)
     return ticket
+
+
+# ----- end of the day ------------------------------------------------------------------------
+
+
+def close_day(*, at=None):
+    """The end-of-day sweep (run by the scheduler after closing time; idempotent).
+
+    Counters still open and idle are closed with a CLOSE event in the officer's name, at the
+    sweep's time, audited as done by the system. Counters left calling or interviewing stay as
+    they are (the board shows them; only the officer knows how the ticket ended). Tickets of the
+    day, or earlier, that were never called become "not called". Returns (closed, expired)."""
+    at = at or clock.now()
+    day = clock.wib_day(at)
+    closed = 0
+    for state in list(
+        CounterState.select(CounterState, Counter).join(Counter).where(CounterState.state == IDLE)
+    ):
+        with transaction():
+            moved = (
+                CounterState.update(state=CLOSED, officer=None, ticket=None, since=at)
+                .where(
+                    CounterState.counter == state.counter_id,
+                    CounterState.state == IDLE,
+                    CounterState.officer == state.officer_id,
+                )
+                .execute()
+            )
+            if not moved:
+                continue
+            ServiceEvent.create(
+                at=at, kind=CLOSE, counter=state.counter_id, officer=state.officer_id
+            )
+            record(
+                "anggrek.console.closed_by_sweep",
+                state.counter,
+                actor=None,
+                detail={"counter": state.counter.code, "officer_id": state.officer_id},
+            )
+            closed += 1
+    with transaction():
+        expired = (
+            Ticket.update(status=NOT_CALLED)
+            .where(Ticket.status == WAITING, Ticket.issue_date <= day)
+            .execute()
+        )
+        if expired or closed:
+            record(
+                "anggrek.day_closed",
+                object_type="Ticket",
+                actor=None,
+                detail={
+                    "day": day.isoformat(),
+                    "counters_closed": closed,
+                    "tickets_not_called": expired,
+                },
+            )
+    return closed, expired
 
 
 # ----- the board ------------------------------------------------------------------------------
