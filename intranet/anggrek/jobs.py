@@ -11,4 +11,5 @@ def close_day():
     from .services import close_day as run
 
     with db_session():
-        return run()
+        closed, not_called = run()
+    return {"counters_closed": closed, "tickets_not_called": not_called}

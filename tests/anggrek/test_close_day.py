@@ -20,7 +20,7 @@ def test_close_day_sweep(make_counter, make_officer, clock):
     clock.set(sweep)
 
     assert "anggrek.close_day" in load_job_modules()
-    assert jobs.close_day() == (1, 2)
+    assert jobs.close_day() == {"counters_closed": 1, "tickets_not_called": 2}
     states = {cs.counter_id: cs.state for cs in CounterState.select()}
     assert states == {idle.id: "closed", busy.id: "calling", closed.id: "closed"}
     last = ServiceEvent.select().order_by(ServiceEvent.id.desc()).get()
@@ -28,7 +28,7 @@ def test_close_day_sweep(make_counter, make_officer, clock):
     assert Ticket.select().where(Ticket.status == "not_called").count() == 2
     # twice: nothing more happens
     events = ServiceEvent.select().count()
-    assert jobs.close_day() == (0, 0)
+    assert jobs.close_day() == {"counters_closed": 0, "tickets_not_called": 0}
     assert ServiceEvent.select().count() == events
     # the busy officer can still finish the ticket the next morning
     t = Ticket.get(Ticket.status == "called")
