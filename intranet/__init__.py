@@ -23,6 +23,7 @@ FEATURES = [
     "intranet.owl.views",
     "intranet.emak.views",
     "intranet.cempaka.views",
+    "intranet.anggrek.views",
 ]
 
 

@@ -45,6 +45,7 @@ DEMO_MODULES = [
     "intranet.owl.demo",
     "intranet.emak.demo",
     "intranet.cempaka.demo",
+    "intranet.anggrek.demo",
 ]
 
 # Office location (Jl. Merpati Blok B-12 No. 3, Kemayoran): WFH homes are scattered around Jakarta.

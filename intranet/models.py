@@ -28,6 +28,7 @@ MODEL_MODULES = [
     "intranet.owl.models",
     "intranet.emak.models",
     "intranet.cempaka.models",
+    "intranet.anggrek.models",
 ]
 
 

@@ -24,6 +24,7 @@ JOB_MODULES = [
     "intranet.owl.jobs",
     "intranet.emak.jobs",
     "intranet.cempaka.jobs",
+    "intranet.anggrek.jobs",
 ]
 
 
