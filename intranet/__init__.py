@@ -19,6 +19,7 @@ FEATURES = [
     "intranet.people.views",
     "intranet.audit.views",
     "intranet.mailcatcher.views",
+    "intranet.jali.views",
 ]
 
 

@@ -42,7 +42,9 @@ ROLE_ACCOUNTS = [
 ]
 
 # Modules with a ``load(fake, accounts)`` function, run after the people are in place.
-DEMO_MODULES = []
+DEMO_MODULES = [
+    "intranet.jali.demo",
+]
 
 # Office location (Jl. Merpati Blok B-12 No. 3, Kemayoran): WFH homes are scattered around Jakarta.
 OFFICE_LAT, OFFICE_LON = -6.1612, 106.8452

@@ -19,7 +19,9 @@ Every periodic job must be idempotent: running it twice changes nothing.
 import importlib
 from dataclasses import dataclass
 
-JOB_MODULES = []
+JOB_MODULES = [
+    "intranet.jali.jobs",
+]
 
 
 @dataclass(frozen=True)
