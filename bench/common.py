@@ -50,14 +50,22 @@ def wait_http(url, timeout=30):
             with urllib.request.urlopen(url, timeout=2) as r:
                 r.read()
                 return True
-        except Exception:  # noqa: BLE001 - not up yet
+        except Exception:
             time.sleep(0.2)
     raise RuntimeError(f"{url} did not come up")
 
 
 def start_gunicorn(app_path, port, env, workers=2):
     cmd = [
-        os.path.join(VENV_BIN, "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers",
-        str(workers), "--worker-class", "sync", "--log-level", "warning", app_path,
+        os.path.join(VENV_BIN, "gunicorn"),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--worker-class",
+        "sync",
+        "--log-level",
+        "warning",
+        app_path,
     ]
     return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=sys.stderr, stderr=sys.stderr)

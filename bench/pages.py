@@ -46,20 +46,31 @@ def build_people(staff):
         units = [Unit.create(code=f"U{i}", name=f"Unit {i}") for i in range(6)]
         accounts = {}
         for i, role in enumerate(ROLES):
-            u = User.create(nip=f"19800101201001{1}{i + 1:03d}", name=f"Bench {role}",
-                            email=f"{role}@bench.local", password_hash=pw, unit=units[i % 6])
+            u = User.create(
+                nip=f"19800101201001{1}{i + 1:03d}",
+                name=f"Bench {role}",
+                email=f"{role}@bench.example",
+                password_hash=pw,
+                unit=units[i % 6],
+            )
             UserRole.insert_many([{"user": u.id, "role": r} for r in {role, "pegawai"}]).execute()
             accounts[role] = u
         rows = []
         base = dt.date(1970, 1, 1)
         for n in range(staff - len(ROLES)):
             birth = base + dt.timedelta(days=n % 9000)
-            rows.append({
-                "nip": f"{birth:%Y%m%d}2005{(n // 9000) % 12 + 1:02d}{n % 2 + 1}{n % 999 + 1:03d}",
-                "name": f"Pegawai {n}", "email": f"p{n}@bench.local", "password_hash": pw,
-                "unit": units[n % 6].id, "is_active": True,
-                "supervisor": accounts["atasan"].id if n < 20 else None,
-            })
+            rows.append(
+                {
+                    "nip": f"{birth:%Y%m%d}2005{(n // 9000) % 12 + 1:02d}"
+                    f"{n % 2 + 1}{n % 999 + 1:03d}",
+                    "name": f"Pegawai {n}",
+                    "email": f"p{n}@bench.example",
+                    "password_hash": pw,
+                    "unit": units[n % 6].id,
+                    "is_active": True,
+                    "supervisor": accounts["atasan"].id if n < 20 else None,
+                }
+            )
         for i in range(0, len(rows), 2000):
             User.insert_many(rows[i : i + 2000]).execute()
         ids = [u.id for u in User.select(User.id)]
@@ -69,8 +80,12 @@ def build_people(staff):
         reports = [u.id for u in User.select(User.id).where(User.supervisor == accounts["atasan"])]
         accounts["pegawai"].supervisor = accounts["atasan"]
         accounts["pegawai"].save()
-    return SimpleNamespace(accounts=accounts, staff_ids=ids, unit_ids=[u.id for u in units],
-                           reports=reports + [accounts["pegawai"].id])
+    return SimpleNamespace(
+        accounts=accounts,
+        staff_ids=ids,
+        unit_ids=[u.id for u in units],
+        reports=reports + [accounts["pegawai"].id],
+    )
 
 
 def sign_in(base, login):
@@ -84,8 +99,12 @@ def sign_in(base, login):
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
     body = urllib.parse.urlencode({"csrf_token": token, "login": login, "password": PASSWORD})
     conn = http.client.HTTPConnection(url.hostname, url.port, timeout=30)
-    conn.request("POST", "/login", body, {"Content-Type": "application/x-www-form-urlencoded",
-                                          "Cookie": cookie})
+    conn.request(
+        "POST",
+        "/login",
+        body,
+        {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie},
+    )
     r = conn.getresponse()
     r.read()
     if r.status not in (302, 303):
@@ -162,8 +181,9 @@ class RssSampler(threading.Thread):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--quick", action="store_true", help="sizes / 10, shorter loads")
     parser.add_argument("--only", default="", help="comma-separated page sets")
     parser.add_argument("--size", type=int, default=None, help="rows per page set (override)")
@@ -179,9 +199,12 @@ def main(argv=None):
     tmp = tempfile.mkdtemp(prefix="bench-pages-")
     env = dict(os.environ)
     env.update(
-        APP_ENV="development", SECRET_KEY=secrets.token_hex(16), INSTANCE_DIR=tmp,
+        APP_ENV="development",
+        SECRET_KEY=secrets.token_hex(16),
+        INSTANCE_DIR=tmp,
         DATABASE_URL=args.database_url or f"sqlite:///{tmp}/bench.db",
-        MAIL_SERVER="127.0.0.1", LOGIN_MAX_FAILURES_PER_IP="100000",
+        MAIL_SERVER="127.0.0.1",
+        LOGIN_MAX_FAILURES_PER_IP="100000",
     )
     redis_server = None
     if not env.get("REDIS_URL"):
@@ -218,8 +241,9 @@ def main(argv=None):
                     size //= 10
                 t0 = time.monotonic()
                 produced = module.populate(size, people)
-                print(f"# {name}: populated {size} rows in {time.monotonic() - t0:.1f}s",
-                      flush=True)
+                print(
+                    f"# {name}: populated {size} rows in {time.monotonic() - t0:.1f}s", flush=True
+                )
                 pages.extend(produced)
             if db.obj.__class__.__name__.startswith("Sqlite"):
                 db.execute_sql("ANALYZE")
@@ -237,15 +261,26 @@ def main(argv=None):
     try:
         wait_http(f"http://127.0.0.1:{app_port}/login")
         wait_http(f"http://127.0.0.1:{hello_port}/")
-        cookies = {role: sign_in(f"http://127.0.0.1:{app_port}", login)
-                   for role, login in logins.items()}
-        hello_rps = measure(f"http://127.0.0.1:{hello_port}/", None, duration, args.connections,
-                            RssSampler(hello.pid))
+        cookies = {
+            role: sign_in(f"http://127.0.0.1:{app_port}", login) for role, login in logins.items()
+        }
+        hello_rps = measure(
+            f"http://127.0.0.1:{hello_port}/",
+            None,
+            duration,
+            args.connections,
+            RssSampler(hello.pid),
+        )
         print(f"# hello: {hello_rps:.1f} req/s", flush=True)
         result("pages_hello_rps", hello_rps, ">=", 0)
         for name, path, role in pages:
-            rps = measure(f"http://127.0.0.1:{app_port}{path}", cookies[role], duration,
-                          args.connections, sampler)
+            rps = measure(
+                f"http://127.0.0.1:{app_port}{path}",
+                cookies[role],
+                duration,
+                args.connections,
+                sampler,
+            )
             print(f"# {name}: {rps:.1f} req/s ({path} as {role})", flush=True)
             ok &= result(f"{name}_ratio", rps / hello_rps, ">=", 0.30)
         ok &= result("web_worker_rss_mb", sampler.peak, "<=", 150)

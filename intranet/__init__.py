@@ -42,7 +42,9 @@ def create_app(config=None, **overrides):
     if isinstance(config, type) and issubclass(config, Config):
         config.check()
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     _init_extensions(app)
     _register_features(app)
     _register_hooks(app)
@@ -89,7 +91,11 @@ def _init_extensions(app):
 
 
 def _select_locale():
+    from flask import has_request_context
+
     languages = ("id", "en")
+    if not has_request_context():
+        return "id"  # CLI and jobs; e-mails set their recipient's language explicitly
     if current_user and current_user.is_authenticated and current_user.language in languages:
         return current_user.language
     cookie = request.cookies.get("lang")

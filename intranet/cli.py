@@ -78,8 +78,9 @@ def users_create(nip, name, email, roles, password, unit_code):
         if unit_code and unit is None:
             raise click.BadParameter(f"no unit with code {unit_code}", param_hint="--unit")
         roles = set(roles) | {"pegawai"}
-        user = create_user(nip=nip, name=name, email=email, password=password, roles=roles,
-                           unit=unit)
+        user = create_user(
+            nip=nip, name=name, email=email, password=password, roles=roles, unit=unit
+        )
     click.echo(f"created user {user.id}: {user.name} ({user.nip}) roles {sorted(roles)}")
 
 
@@ -130,8 +131,6 @@ def demo_load(staff, accounts_file):
         click.echo("demo data already present")
 
 
-
-
 i18n_cli = AppGroup("i18n", help="Translation catalogs (one per feature).")
 
 
@@ -159,16 +158,20 @@ def i18n_extract():
         for message, (fname, lineno) in ids.items():
             key = message[0] if isinstance(message, tuple) else message
             if key not in catalog:
-                catalog.add(message, string=("", "") if isinstance(message, tuple) else "",
-                            locations=[(fname, lineno)])
+                catalog.add(
+                    message,
+                    string=("", "") if isinstance(message, tuple) else "",
+                    locations=[(fname, lineno)],
+                )
         wanted = {m[0] if isinstance(m, tuple) else m for m in ids}
         for msg in list(catalog):
-            if msg.id and msg.id not in wanted:
-                del catalog[msg.id]
+            key = msg.id[0] if isinstance(msg.id, tuple) else msg.id
+            if key and key not in wanted:
+                del catalog[key]
+        catalog.fuzzy = False
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "wb") as fh:
-            write_po(fh, catalog, omit_header=False, sort_output=True, no_location=True,
-                     width=100)
+            write_po(fh, catalog, omit_header=False, sort_output=True, no_location=True, width=100)
         click.echo(f"{os.path.relpath(path)}: {len(catalog)} messages")
 
 

@@ -16,8 +16,7 @@ from faker import Faker
 from .audit.services import record
 from .auth.passwords import hash_password
 from .extensions import transaction
-from .people.models import User, UserRole
-from .people.models import Unit
+from .people.models import Unit, User, UserRole
 
 UNITS = [
     ("KA", "Kepala Kantor"),
@@ -80,8 +79,12 @@ def load_demo(staff=150, accounts_file=None, seed=2026):
             password = f"{key.replace('_', '-')}-{secrets.token_hex(4)}"
             name = fake.name()
             user = User.create(
-                nip=make_nip(rng, used), name=name, email=f"{key}@kanim-jakpus.local",
-                unit=units[unit_code], position=position, password_hash=hash_password(password),
+                nip=make_nip(rng, used),
+                name=name,
+                email=f"{key}@kanim-jakpus.example",
+                unit=units[unit_code],
+                position=position,
+                password_hash=hash_password(password),
                 wfh_address=fake.address().replace("\n", ", "),
                 wfh_lat=OFFICE_LAT + rng.uniform(-0.08, 0.08),
                 wfh_lon=OFFICE_LON + rng.uniform(-0.08, 0.08),
@@ -100,19 +103,30 @@ def load_demo(staff=150, accounts_file=None, seed=2026):
             if code in ("KA", "LANTASKIM"):
                 continue
             sh = User.create(
-                nip=make_nip(rng, used), name=fake.name(), email=f"kasi.{code.lower()}@kanim-jakpus.local",
-                unit=unit, supervisor=head, position=f"Kepala {unit.name}", password_hash=staff_hash,
+                nip=make_nip(rng, used),
+                name=fake.name(),
+                email=f"kasi.{code.lower()}@kanim-jakpus.example",
+                unit=unit,
+                supervisor=head,
+                position=f"Kepala {unit.name}",
+                password_hash=staff_hash,
             )
-            UserRole.insert_many([{"user": sh.id, "role": r} for r in ("pegawai", "atasan")]).execute()
+            UserRole.insert_many(
+                [{"user": sh.id, "role": r} for r in ("pegawai", "atasan")]
+            ).execute()
             section_heads[code] = sh
         codes = [c for c in units if c != "KA"]
         for i in range(max(0, staff - len(accounts) - len(section_heads) + 1)):
             code = codes[i % len(codes)]
             first = fake.first_name()
             user = User.create(
-                nip=make_nip(rng, used), name=f"{first} {fake.last_name()}",
-                email=f"{first.lower()}.{i + 1}@kanim-jakpus.local", unit=units[code],
-                supervisor=section_heads[code], position="Pelaksana", password_hash=staff_hash,
+                nip=make_nip(rng, used),
+                name=f"{first} {fake.last_name()}",
+                email=f"{first.lower()}.{i + 1}@kanim-jakpus.example",
+                unit=units[code],
+                supervisor=section_heads[code],
+                position="Pelaksana",
+                password_hash=staff_hash,
                 wfh_address=fake.address().replace("\n", ", "),
                 wfh_lat=OFFICE_LAT + rng.uniform(-0.1, 0.1),
                 wfh_lon=OFFICE_LON + rng.uniform(-0.1, 0.1),

@@ -41,8 +41,10 @@ def periodic(name, *, every_seconds=None, daily_at=None):
 
     def decorator(func):
         PERIODIC_JOBS[name] = PeriodicJob(
-            name=name, func_path=f"{func.__module__}:{func.__name__}",
-            every_seconds=every_seconds, daily_at=daily_at,
+            name=name,
+            func_path=f"{func.__module__}:{func.__name__}",
+            every_seconds=every_seconds,
+            daily_at=daily_at,
         )
         return func
 

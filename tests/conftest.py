@@ -19,7 +19,7 @@ import pytest
 
 os.environ.setdefault("APP_ENV", "test")
 
-from aiosmtpd.controller import Controller  # noqa: E402
+from aiosmtpd.controller import Controller
 
 TEST_PASSWORD = "Rahasia-Kanim-2026"
 
@@ -59,8 +59,9 @@ class MailSink:
         self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
 
     async def handle_DATA(self, server, session, envelope):
-        msg = email.message_from_bytes(envelope.original_content or envelope.content,
-                                       policy=email.policy.default)
+        msg = email.message_from_bytes(
+            envelope.original_content or envelope.content, policy=email.policy.default
+        )
         msg.envelope_to = list(envelope.rcpt_tos)
         with self.lock:
             self.messages.append(msg)
@@ -139,8 +140,9 @@ def _truncate_all():
         db.execute_sql(
             "TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"
         )
-        db.execute_sql("INSERT INTO audit_head (id, last_hash, count) VALUES (1, %s, 0)",
-                       ("0" * 64,))
+        db.execute_sql(
+            "INSERT INTO audit_head (id, last_hash, count) VALUES (1, %s, 0)", ("0" * 64,)
+        )
 
 
 @pytest.fixture
@@ -175,12 +177,29 @@ def app_config(database_url, redis_url, mail_sink, tmp_path):
     }
 
 
+def _isolated_client_class():
+    import contextvars
+
+    from flask.testing import FlaskClient
+
+    class IsolatedClient(FlaskClient):
+        """Each request runs in a fresh context, as in production: a test that holds an app
+        context (``app_ctx``) must not share ``g`` (Flask-Login's user, the CSRF token) with
+        the requests it makes."""
+
+        def open(self, *args, **kwargs):
+            return contextvars.Context().run(super().open, *args, **kwargs)
+
+    return IsolatedClient
+
+
 @pytest.fixture
 def app(app_config, mail_sink):
     from intranet import create_app
     from intranet.extensions import db, get_redis
 
     application = create_app("test", **app_config)
+    application.test_client_class = _isolated_client_class()
     with application.app_context():
         get_redis().flushdb()
     mail_sink.clear()
@@ -212,6 +231,9 @@ class TestClient:
 
     def __getattr__(self, name):
         return getattr(self.c, name)
+
+    def clear_cookies(self):
+        self.c._cookies.clear()
 
     def csrf_token(self, path="/login"):
         html = self.c.get(path).get_data(as_text=True)
@@ -246,9 +268,8 @@ def make_nip(seq=None, gender=1):
 
 @pytest.fixture
 def make_user(app_ctx):
-    from intranet.people.models import User, UserRole
-
     from intranet.auth.passwords import hash_password
+    from intranet.people.models import User, UserRole
 
     pw_hash = hash_password(TEST_PASSWORD)
     counter = {"n": 0}
@@ -260,8 +281,14 @@ def make_user(app_ctx):
         while nip is None or User.select().where(User.nip == nip).exists():
             nip = make_nip()
         user = User.create(
-            nip=nip, name=name or f"Pegawai Uji {n}", email=email or f"user{n}@test.local",
-            password_hash=pw_hash, supervisor=supervisor, unit=unit, is_active=active, **extra,
+            nip=nip,
+            name=name or f"Pegawai Uji {n}",
+            email=email or f"user{n}@kanim.example",
+            password_hash=pw_hash,
+            supervisor=supervisor,
+            unit=unit,
+            is_active=active,
+            **extra,
         )
         for role in set(roles) | {"pegawai"}:
             UserRole.create(user=user, role=role)
@@ -305,8 +332,7 @@ def run_jobs(app):
 
     def run():
         with app.app_context():
-            worker = SimpleWorker([get_queue()], connection=get_redis(),
-                                  serializer=JSONSerializer)
+            worker = SimpleWorker([get_queue()], connection=get_redis(), serializer=JSONSerializer)
             worker.work(burst=True)
 
     return run
@@ -330,8 +356,13 @@ def live_server(app):
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
 ]
 
 

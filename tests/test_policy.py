@@ -5,7 +5,12 @@ import pytest
 from intranet.people.models import ROLES
 from intranet.policy import PUBLIC, SIGNED_IN, admits, policy_for
 
-SAMPLE_VALUES = {"int": "1", "string": "x", "path": "x", "uuid": "00000000-0000-0000-0000-000000000000"}
+SAMPLE_VALUES = {
+    "int": "1",
+    "string": "x",
+    "path": "x",
+    "uuid": "00000000-0000-0000-0000-000000000000",
+}
 
 
 def _url_for_rule(rule):
@@ -14,8 +19,13 @@ def _url_for_rule(rule):
         conv = rule._converters[arg].__class__.__name__.lower().replace("converter", "")
         value = SAMPLE_VALUES.get({"integer": "int", "unicode": "string"}.get(conv, conv), "1")
         url = url.replace(f"<{rule._converters[arg].__class__.__name__}:{arg}>", value)
-        for pattern in (f"<int:{arg}>", f"<string:{arg}>", f"<path:{arg}>", f"<{arg}>",
-                        f"<uuid:{arg}>"):
+        for pattern in (
+            f"<int:{arg}>",
+            f"<string:{arg}>",
+            f"<path:{arg}>",
+            f"<{arg}>",
+            f"<uuid:{arg}>",
+        ):
             url = url.replace(pattern, value)
     return url
 

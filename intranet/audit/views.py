@@ -58,14 +58,24 @@ def list_entries():
     more = len(entries) > PAGE_SIZE
     entries = entries[:PAGE_SIZE]
     actions = [
-        a.action for a in AuditEntry.select(AuditEntry.action).distinct().order_by(AuditEntry.action)
+        a.action
+        for a in AuditEntry.select(AuditEntry.action).distinct().order_by(AuditEntry.action)
     ]
     return render(
-        "audit/list.html", entries=entries, more=more, actions=actions, action=action,
-        actor=actor, obj=obj, date_from=request.args.get("from", ""),
+        "audit/list.html",
+        entries=entries,
+        more=more,
+        actions=actions,
+        action=action,
+        actor=actor,
+        obj=obj,
+        date_from=request.args.get("from", ""),
         date_to=request.args.get("to", ""),
         filter_args={
-            "action": action, "actor": actor, "object": obj,
-            "from": request.args.get("from", ""), "to": request.args.get("to", ""),
+            "action": action,
+            "actor": actor,
+            "object": obj,
+            "from": request.args.get("from", ""),
+            "to": request.args.get("to", ""),
         },
     )

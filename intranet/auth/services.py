@@ -31,8 +31,10 @@ def sign_in(login, password, ip):
     if wait:
         minutes = max(1, (wait + 59) // 60)
         raise SignInError(
-            _("Too many failed sign-in attempts. Try again in %(minutes)d minute(s).",
-              minutes=minutes)
+            _(
+                "Too many failed sign-in attempts. Try again in %(minutes)d minute(s).",
+                minutes=minutes,
+            )
         )
     user = find_user(login)
     if user is None:
@@ -42,8 +44,12 @@ def sign_in(login, password, ip):
         ok = verify_password(user.password_hash, password)
     if not ok or not user.is_active:
         throttle.record_failure(key, ip or "")
-        record("auth.sign_in_failed", object_type="User",
-               object_id=user.id if user else "", detail={"login": key[:100]})
+        record(
+            "auth.sign_in_failed",
+            object_type="User",
+            object_id=user.id if user else "",
+            detail={"login": key[:100]},
+        )
         raise SignInError(_("The NIP/e-mail or password is wrong, or the account is inactive."))
     throttle.clear(key)
     with transaction():

@@ -38,8 +38,10 @@ def register_error_handlers(app):
     def _csrf_error(exc):
         return _render_error(
             400,
-            _("Your form has expired or was sent without its security token. "
-              "Reload the page and try again."),
+            _(
+                "Your form has expired or was sent without its security token. "
+                "Reload the page and try again."
+            ),
         )
 
     @app.errorhandler(HTTPException)

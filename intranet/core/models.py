@@ -22,8 +22,6 @@ def get_setting(key, default=None):
 
 def set_setting(key, value):
     payload = json.dumps(value)
-    updated = (
-        Setting.update(value=payload, updated_at=utcnow()).where(Setting.key == key).execute()
-    )
+    updated = Setting.update(value=payload, updated_at=utcnow()).where(Setting.key == key).execute()
     if not updated:
         Setting.create(key=key, value=payload)

@@ -52,7 +52,11 @@ def set_language():
 
     response = redirect(safe_next(target) or url_for("core.index"), code=303)
     response.set_cookie(
-        "lang", lang, max_age=365 * 24 * 3600, samesite="Lax", httponly=True,
+        "lang",
+        lang,
+        max_age=365 * 24 * 3600,
+        samesite="Lax",
+        httponly=True,
         secure=current_app.config["SESSION_COOKIE_SECURE"],
     )
     return response
@@ -65,7 +69,7 @@ def healthz():
     try:
         db.execute_sql("SELECT 1")
         checks["database"] = "ok"
-    except Exception as exc:  # noqa: BLE001 - any failure means "down"
+    except Exception as exc:
         checks["database"] = f"down: {exc.__class__.__name__}"
     try:
         get_redis().ping()

@@ -37,12 +37,21 @@ def list_messages():
             path = os.path.join(box._path, box._lookup(key))
             msg = _parse(box.get_bytes(key))
             messages.append(
-                {"key": key, "mtime": os.path.getmtime(path), "subject": msg["subject"] or "",
-                 "to": msg["to"] or msg["X-Envelope-To"] or "", "from": msg["from"] or ""}
+                {
+                    "key": key,
+                    "mtime": os.path.getmtime(path),
+                    "subject": msg["subject"] or "",
+                    "to": msg["to"] or msg["X-Envelope-To"] or "",
+                    "from": msg["from"] or "",
+                }
             )
     messages.sort(key=lambda m: m["mtime"], reverse=True)
-    return render("mailcatcher/list.html", messages=messages[:500], total=len(messages),
-                  enabled=current_app.config.get("MAIL_CATCHER", False))
+    return render(
+        "mailcatcher/list.html",
+        messages=messages[:500],
+        total=len(messages),
+        enabled=current_app.config.get("MAIL_CATCHER", False),
+    )
 
 
 def _get(key):
@@ -59,8 +68,11 @@ def show_message(key):
     text = msg.get_body(preferencelist=("plain",))
     html = msg.get_body(preferencelist=("html",))
     return render(
-        "mailcatcher/show.html", key=key, msg=msg,
-        text=text.get_content() if text is not None else "", has_html=html is not None,
+        "mailcatcher/show.html",
+        key=key,
+        msg=msg,
+        text=text.get_content() if text is not None else "",
+        has_html=html is not None,
     )
 
 

@@ -11,95 +11,112 @@ def up(migrator, db):
         id = BigAutoField()
         at = DateTimeField(index=True)
         actor_id = IntegerField(index=True, null=True)
-        actor_label = CharField(max_length=250, default='')
-        ip = CharField(max_length=64, default='')
+        actor_label = CharField(max_length=250, default="")
+        ip = CharField(max_length=64, default="")
         action = CharField(index=True, max_length=80)
-        object_type = CharField(index=True, max_length=60, default='')
-        object_id = CharField(max_length=64, default='')
-        detail = TextField(default='{}')
+        object_type = CharField(index=True, max_length=60, default="")
+        object_id = CharField(max_length=64, default="")
+        detail = TextField(default="{}")
         prev_hash = CharField(max_length=64)
         hash = CharField(unique=True, max_length=64)
+
         class Meta:
             database = db
-            table_name = 'audit_entry'
+            table_name = "audit_entry"
+
     db.create_tables([AuditEntry])
 
     class AuditHead(Model):
         id = IntegerField(primary_key=True)
-        last_hash = CharField(max_length=64, default='0000000000000000000000000000000000000000000000000000000000000000')
+        last_hash = CharField(
+            max_length=64,
+            default="0000000000000000000000000000000000000000000000000000000000000000",
+        )
         count = IntegerField(default=0)
+
         class Meta:
             database = db
-            table_name = 'audit_head'
+            table_name = "audit_head"
+
     db.create_tables([AuditHead])
-    AuditHead.insert(id=1, last_hash='0' * 64, count=0).execute()
+    AuditHead.insert(id=1, last_hash="0" * 64, count=0).execute()
 
     class Setting(Model):
         key = CharField(unique=True, max_length=100)
         value = TextField()
         updated_at = DateTimeField()
+
         class Meta:
             database = db
-            table_name = 'setting'
+            table_name = "setting"
+
     db.create_tables([Setting])
 
     class Unit(Model):
         code = CharField(unique=True, max_length=20)
         name = CharField(max_length=200)
         created_at = DateTimeField()
+
         class Meta:
             database = db
-            table_name = 'unit'
+            table_name = "unit"
+
     db.create_tables([Unit])
 
     class User(Model):
         nip = CharField(unique=True, max_length=18)
         name = CharField(max_length=200)
         email = CharField(unique=True, max_length=254)
-        unit = ForeignKeyField(Unit, null=True, on_delete='SET NULL')
-        supervisor = ForeignKeyField('self', null=True, on_delete='SET NULL')
-        position = CharField(max_length=200, default='')
+        unit = ForeignKeyField(Unit, null=True, on_delete="SET NULL")
+        supervisor = ForeignKeyField("self", null=True, on_delete="SET NULL")
+        position = CharField(max_length=200, default="")
         password_hash = CharField()
         is_active = BooleanField(index=True, default=True)
-        language = CharField(max_length=5, default='id')
-        wfh_address = TextField(default='')
+        language = CharField(max_length=5, default="id")
+        wfh_address = TextField(default="")
         wfh_lat = FloatField(null=True)
         wfh_lon = FloatField(null=True)
         created_at = DateTimeField()
         updated_at = DateTimeField()
         password_changed_at = DateTimeField()
+
         class Meta:
             database = db
-            table_name = 'user'
+            table_name = "user"
+
     db.create_tables([User])
 
     class UserRole(Model):
-        user = ForeignKeyField(User, on_delete='CASCADE')
+        user = ForeignKeyField(User, on_delete="CASCADE")
         role = CharField(max_length=30)
+
         class Meta:
             database = db
-            table_name = 'user_role'
-            indexes = ((('user', 'role'), True),)
+            table_name = "user_role"
+            indexes = ((("user", "role"), True),)
+
     db.create_tables([UserRole])
 
     class UserSession(Model):
         key = CharField(unique=True, max_length=64)
-        user = ForeignKeyField(User, on_delete='CASCADE')
+        user = ForeignKeyField(User, on_delete="CASCADE")
         created_at = DateTimeField()
         last_seen_at = DateTimeField()
-        ip = CharField(max_length=64, default='')
-        user_agent = CharField(max_length=300, default='')
+        ip = CharField(max_length=64, default="")
+        user_agent = CharField(max_length=300, default="")
+
         class Meta:
             database = db
-            table_name = 'user_session'
+            table_name = "user_session"
+
     db.create_tables([UserSession])
 
 
 def down(migrator, db):
-    migrator.migrate(migrator.drop_table('user_session'))
-    migrator.migrate(migrator.drop_table('user_role'))
-    migrator.migrate(migrator.drop_table('user'))
-    migrator.migrate(migrator.drop_table('unit'))
-    migrator.migrate(migrator.drop_table('setting'))
-    migrator.migrate(migrator.drop_table('audit_head'))
-    migrator.migrate(migrator.drop_table('audit_entry'))
+    migrator.migrate(migrator.drop_table("user_session"))
+    migrator.migrate(migrator.drop_table("user_role"))
+    migrator.migrate(migrator.drop_table("user"))
+    migrator.migrate(migrator.drop_table("unit"))
+    migrator.migrate(migrator.drop_table("setting"))
+    migrator.migrate(migrator.drop_table("audit_head"))
+    migrator.migrate(migrator.drop_table("audit_entry"))

@@ -59,7 +59,9 @@ class UserForm(FlaskForm):
     roles = MultiCheckboxField(
         _l("Roles"), choices=[(r, ROLE_LABELS[r]) for r in ROLES], default=["pegawai"]
     )
-    wfh_address = TextAreaField(_l("Registered WFH address"), validators=[Optional(), Length(max=500)])
+    wfh_address = TextAreaField(
+        _l("Registered WFH address"), validators=[Optional(), Length(max=500)]
+    )
     wfh_lat = DecimalField(
         _l("WFH latitude"),
         places=None,
@@ -79,9 +81,7 @@ class UserForm(FlaskForm):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self._user = user
-        self.unit.choices = [(0, "—")] + [
-            (u.id, u.name) for u in Unit.select().order_by(Unit.name)
-        ]
+        self.unit.choices = [(0, "—")] + [(u.id, u.name) for u in Unit.select().order_by(Unit.name)]
 
     def validate_nip(self, field):
         try:

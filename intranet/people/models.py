@@ -60,8 +60,9 @@ class User(BaseModel):
     def role_names(self):
         cached = getattr(self, "_role_cache", None)
         if cached is None:
-            cached = frozenset(r.role for r in UserRole.select(UserRole.role).where(
-                UserRole.user == self.id))
+            cached = frozenset(
+                r.role for r in UserRole.select(UserRole.role).where(UserRole.user == self.id)
+            )
             self._role_cache = cached
         return cached
 

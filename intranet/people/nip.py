@@ -26,7 +26,9 @@ def validate_nip(value, today=None):
     try:
         birth = dt.date(int(nip[0:4]), int(nip[4:6]), int(nip[6:8]))
     except ValueError:
-        raise NipError(_l("The first 8 digits of the NIP must be a valid birth date (YYYYMMDD).")) from None
+        raise NipError(
+            _l("The first 8 digits of the NIP must be a valid birth date (YYYYMMDD).")
+        ) from None
     year, month = int(nip[8:12]), int(nip[12:14])
     if not 1 <= month <= 12:
         raise NipError(_l("Digits 9-14 of the NIP must be a valid appointment month (YYYYMM)."))

@@ -25,14 +25,35 @@ def _plain(value):
     return value.id if hasattr(value, "id") else value
 
 
-def create_user(*, nip, name, email, password, roles=("pegawai",), unit=None, supervisor=None,
-                position="", language="id", wfh_address="", wfh_lat=None, wfh_lon=None,
-                actor=None):
+def create_user(
+    *,
+    nip,
+    name,
+    email,
+    password,
+    roles=("pegawai",),
+    unit=None,
+    supervisor=None,
+    position="",
+    language="id",
+    wfh_address="",
+    wfh_lat=None,
+    wfh_lon=None,
+    actor=None,
+):
     with transaction():
         user = User.create(
-            nip=nip, name=name, email=email, password_hash=hash_password(password), unit=unit,
-            supervisor=supervisor, position=position, language=language,
-            wfh_address=wfh_address, wfh_lat=wfh_lat, wfh_lon=wfh_lon,
+            nip=nip,
+            name=name,
+            email=email,
+            password_hash=hash_password(password),
+            unit=unit,
+            supervisor=supervisor,
+            position=position,
+            language=language,
+            wfh_address=wfh_address,
+            wfh_lat=wfh_lat,
+            wfh_lon=wfh_lon,
         )
         granted = _set_roles(user, roles)
         record("user.created", user, actor=actor, detail={"nip": nip, "roles": granted})
@@ -56,8 +77,12 @@ def update_user(user, *, actor=None, roles=None, password=None, **fields):
             after = _set_roles(user, roles)
             if before != after:
                 detail["roles"] = {"before": before, "after": after}
-                record("user.roles_changed", user, actor=actor,
-                       detail={"before": before, "after": after})
+                record(
+                    "user.roles_changed",
+                    user,
+                    actor=actor,
+                    detail={"before": before, "after": after},
+                )
         if password or fields.get("is_active") is False:
             end_all_sessions(user.id)
         record("user.updated", user, actor=actor, detail=detail)

@@ -39,7 +39,9 @@ def list_users():
             | (fn.LOWER(User.email) ** like)
         )
     if role:
-        query = query.where(User.id.in_(UserRole.select(UserRole.user).where(UserRole.role == role)))
+        query = query.where(
+            User.id.in_(UserRole.select(UserRole.user).where(UserRole.role == role))
+        )
     if status == "active":
         query = query.where(User.is_active == True)  # noqa: E712
     elif status == "inactive":
@@ -51,8 +53,15 @@ def list_users():
         for ur in UserRole.select().where(UserRole.user.in_([u.id for u in users])):
             roles_by_user.setdefault(ur.user_id, []).append(ur.role)
     context = dict(
-        users=users, roles_by_user=roles_by_user, q=q, role=role, status=status, page=page,
-        total=total, pages=max(1, -(-total // PAGE_SIZE)), role_labels=ROLE_LABELS,
+        users=users,
+        roles_by_user=roles_by_user,
+        q=q,
+        role=role,
+        status=status,
+        page=page,
+        total=total,
+        pages=max(1, -(-total // PAGE_SIZE)),
+        role_labels=ROLE_LABELS,
     )
     if request.htmx and not request.htmx.boosted and request.htmx.target == "user-rows":
         return render("people/_user_rows.html", **context)
@@ -83,7 +92,9 @@ def create_user():
     form = UserForm()
     if form.validate_on_submit():
         user = services.create_user(
-            **_form_fields(form), password=form.password.data, roles=form.roles.data,
+            **_form_fields(form),
+            password=form.password.data,
+            roles=form.roles.data,
             actor=current_user._get_current_object(),
         )
         flash(_("User %(name)s was created.", name=user.name), "success")
@@ -112,7 +123,10 @@ def edit_user(user_id):
         form.wfh_lon.data = user.wfh_lon
     elif form.validate_on_submit():
         services.update_user(
-            user, **_form_fields(form), roles=form.roles.data, password=form.password.data or None,
+            user,
+            **_form_fields(form),
+            roles=form.roles.data,
+            password=form.password.data or None,
             actor=current_user._get_current_object(),
         )
         flash(_("Changes to %(name)s were saved.", name=user.name), "success")
@@ -135,9 +149,7 @@ def validate_user_field(field):
     form.validate()
     errors = form[field].errors
     message = str(errors[0]) if errors else ""
-    return (
-        f'<div class="invalid-feedback d-block" id="fb-{escape(field)}">{escape(message)}</div>'
-    )
+    return f'<div class="invalid-feedback d-block" id="fb-{escape(field)}">{escape(message)}</div>'
 
 
 @bp.post("/<int:user_id>/deactivate")
