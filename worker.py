@@ -2,17 +2,32 @@
 
     python worker.py [--burst] [queue ...]
 
-Jobs carry row ids only and open their own database connection (see intranet.jobs).
+Jobs carry row ids only and open their own database connection (see intranet.notify.jobs).
 """
 
 import argparse
+import os
 import sys
+import threading
 
 from rq import Worker
 from rq.serializers import JSONSerializer
 
 from intranet import create_app
-from intranet.extensions import get_redis
+from intranet.extensions import db, get_redis
+
+
+def _forget_inherited_connections():
+    """In a forked work horse: drop the parent's database connections without closing them
+    (they belong to the parent; a pooled PostgreSQL socket must never be shared)."""
+    database = db.obj
+    if database is None:
+        return
+    database._lock = threading.RLock()
+    database._state.reset()
+    if hasattr(database, "_connections"):  # playhouse.pool
+        database._connections = []
+        database._in_use = {}
 
 
 def main(argv=None):
@@ -21,6 +36,7 @@ def main(argv=None):
     parser.add_argument("--burst", action="store_true", help="stop when the queues are empty")
     args = parser.parse_args(argv)
     app = create_app()
+    os.register_at_fork(after_in_child=_forget_inherited_connections)
     with app.app_context():
         from intranet.scheduling import load_job_modules
 

@@ -3,7 +3,7 @@
 import logging
 import os
 
-from flask import Flask, request
+from flask import Flask, has_request_context, request
 from flask_login import current_user
 
 from config import INSTANCE_DIR, Config, get_config

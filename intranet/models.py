@@ -24,6 +24,7 @@ MODEL_MODULES = [
     "intranet.people.models",
     "intranet.audit.models",
     "intranet.core.models",
+    "intranet.notify.models",
     "intranet.jali.models",
 ]
 

@@ -20,6 +20,7 @@ import importlib
 from dataclasses import dataclass
 
 JOB_MODULES = [
+    "intranet.notify.jobs",
     "intranet.jali.jobs",
 ]
 

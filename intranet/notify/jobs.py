@@ -1,0 +1,49 @@
+"""RQ entry points of the outbox. Jobs carry row ids only, open their own database connection
+and are idempotent: running one twice sends nothing twice (rows are claimed in the database)."""
+
+import contextlib
+
+from rq import get_current_job
+
+from ..extensions import db
+from ..scheduling import periodic
+
+
+@contextlib.contextmanager
+def db_session():
+    """A database connection for the job; left open if the caller already had one (tests run
+    jobs in-process), closed otherwise."""
+    opened = db.is_closed()
+    if opened:
+        db.connect()
+    try:
+        yield
+    finally:
+        if opened and not db.is_closed():
+            db.close()
+
+
+def send_batch(ids):
+    """Send these outbox rows over one SMTP connection."""
+    from .sending import send_rows
+
+    job = get_current_job()
+    with db_session():
+        return send_rows(ids, job_id=job.id if job is not None else "")
+
+
+@periodic("notify.reconcile", every_seconds=60)
+def reconcile():
+    """Reset rows stuck in "sending" and re-enqueue due rows whose job is gone."""
+    from .services import reconcile as run
+
+    with db_session():
+        return run()
+
+
+def run_periodic(run_id):
+    """Run one slot of a periodic job (enqueued by the scheduler runner)."""
+    from .scheduler import execute_run
+
+    with db_session():
+        return execute_run(run_id)

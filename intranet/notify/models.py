@@ -1,0 +1,95 @@
+"""Outbox rows, periodic-job runs and password-reset tokens."""
+
+from peewee import (
+    CharField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    TextField,
+)
+
+from ..models import BaseModel, utcnow
+from ..people.models import User
+
+QUEUED, SENDING, SENT, FAILED, DEAD = "queued", "sending", "sent", "failed", "dead"
+STATUSES = (QUEUED, SENDING, SENT, FAILED, DEAD)
+# Rows a worker may pick up (when due and sending is not paused).
+SENDABLE = (QUEUED, FAILED)
+
+
+class OutboxMessage(BaseModel):
+    """One e-mail. Written in the caller's transaction; a worker moves it
+    queued -> sending -> sent, or failed (retried with backoff) -> dead (gave up)."""
+
+    key = CharField(max_length=200, unique=True)  # idempotency key, e.g. "pay:12:345"
+    kind = CharField(max_length=80)  # e.g. "emak.pay_notice", for counts and filters
+    to_address = CharField(max_length=254)
+    cc = TextField(default="")  # validated addresses, comma-separated
+    language = CharField(max_length=5, default="id")
+    template = CharField(max_length=200)  # templates/<template>.txt and .html
+    context = TextField(default="{}")  # JSON (see services.dumps_context)
+    object_type = CharField(max_length=60, default="")
+    object_id = CharField(max_length=64, default="")
+
+    status = CharField(max_length=10, default=QUEUED)
+    attempts = IntegerField(default=0)
+    last_error = TextField(default="")
+    error_log = TextField(default="")  # one line per failed attempt, newest last
+    send_after = DateTimeField(default=utcnow)
+    sent_at = DateTimeField(null=True)
+    message_id = CharField(max_length=255, default="")
+    subject = CharField(max_length=255, default="")  # as rendered when sent
+
+    # Worker bookkeeping: which RQ job should send the row, which execution holds it.
+    job_id = CharField(max_length=64, default="")
+    job_at = DateTimeField(null=True)
+    claim = CharField(max_length=32, default="")
+    claimed_at = DateTimeField(null=True)
+
+    created_at = DateTimeField(default=utcnow)
+    updated_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "outbox_message"
+        indexes = (
+            (("status",), False),
+            (("kind", "status"), False),
+            (("object_type", "object_id"), False),
+        )
+
+    @property
+    def cc_list(self):
+        return [a for a in self.cc.split(",") if a]
+
+
+class ScheduledRun(BaseModel):
+    """One run of a periodic job in one time slot. The unique (job, slot) pair makes two
+    schedulers (two workers) start each slot at most once."""
+
+    job = CharField(max_length=100)
+    slot = DateTimeField()  # naive UTC start of the slot
+    status = CharField(max_length=10, default="enqueued")  # enqueued, running, ok, failed, lost
+    rq_job_id = CharField(max_length=64, default="")
+    enqueued_at = DateTimeField(default=utcnow)
+    started_at = DateTimeField(null=True)
+    finished_at = DateTimeField(null=True)
+    outcome = TextField(default="")  # the job's return value (short) or the error
+    worker = CharField(max_length=120, default="")
+
+    class Meta:
+        table_name = "scheduled_run"
+        indexes = (
+            (("job", "slot"), True),
+            (("status",), False),
+        )
+
+
+class PasswordResetToken(BaseModel):
+    """A single-use password-reset link. Only the SHA-256 of the token is stored."""
+
+    user = ForeignKeyField(User, backref="reset_tokens", on_delete="CASCADE")
+    token_hash = CharField(max_length=64, unique=True)
+    created_at = DateTimeField(default=utcnow)
+    expires_at = DateTimeField()
+    used_at = DateTimeField(null=True)
+    ip = CharField(max_length=64, default="")

@@ -1,0 +1,196 @@
+"""The outbox contract: rows written in the caller's transaction, sent by RQ jobs to a real SMTP
+server (the aiosmtpd ``mail_sink``), one row and one message per idempotency key."""
+
+import datetime as dt
+
+import pytest
+
+from intranet.extensions import db, get_queue, transaction
+from intranet.notify.models import DEAD, QUEUED, SENT, OutboxMessage
+from intranet.notify.services import InvalidRecipient, normalize_address, queue_email
+
+TEMPLATE = "notify/email/test_message"
+
+
+def _context(**extra):
+    return {"requested_by": "Admin Uji", "requested_at": dt.datetime(2026, 11, 27, 3, 0), **extra}
+
+
+def _queue(key="test:1", to="warga@example.com", **kw):
+    kw.setdefault("kind", "notify.test")
+    kw.setdefault("context", _context())
+    return queue_email(key, to, TEMPLATE, kw.pop("context"), **kw)
+
+
+def test_queued_email_arrives_multipart_in_the_recipients_language(app_ctx, run_jobs, mail_sink):
+    with transaction():
+        row = _queue(language="en", object_type="User", object_id=7)
+        assert row.status == QUEUED and row.was_created
+        # Nothing is enqueued before the commit.
+        assert get_queue().count == 0
+    assert get_queue().count == 1
+
+    run_jobs()
+
+    [msg] = mail_sink.wait_for(1)
+    assert msg.envelope_to == ["warga@example.com"]
+    assert msg["Subject"] == "Test message from Kantor Imigrasi Kelas I Non TPI Jakarta Pusat"
+    text, html = mail_sink.text_of(msg), mail_sink.html_of(msg)
+    assert "This is a test message sent by Admin Uji" in text
+    assert "27 Nov 2026 10:00 WIB" in text  # stored UTC, shown in WIB
+    assert "Kantor Imigrasi Kelas I Non TPI Jakarta Pusat" in html
+    assert "<img" not in html and "http" not in html.split("</title>")[1]  # nothing remote
+    assert msg["Auto-Submitted"] == "auto-generated"
+    row = OutboxMessage.get_by_id(row.id)
+    assert row.status == SENT and row.attempts == 1 and row.sent_at is not None
+    assert row.message_id == msg["Message-ID"]
+    assert row.subject == msg["Subject"]
+    assert (row.object_type, row.object_id) == ("User", "7")
+
+
+def test_indonesian_is_the_default_language(app_ctx, run_jobs, mail_sink):
+    _queue()
+    run_jobs()
+    [msg] = mail_sink.wait_for(1)
+    assert msg["Subject"].startswith("Pesan uji dari")
+
+
+def test_same_key_twice_gives_one_row_and_one_message(app_ctx, run_jobs, mail_sink):
+    with transaction():
+        first = _queue(key="pay:9:41")
+        second = _queue(key="pay:9:41", to="other@example.com")
+    assert first.id == second.id and not second.was_created
+    with transaction():  # a double click, later
+        third = _queue(key="pay:9:41")
+    assert third.id == first.id
+    assert OutboxMessage.select().count() == 1
+    run_jobs()
+    run_jobs()
+    assert len(mail_sink.wait_for(2, timeout=1.5)) == 1
+    assert mail_sink.messages[0].envelope_to == ["warga@example.com"]
+
+
+def test_rolled_back_transaction_writes_and_sends_nothing(app_ctx, run_jobs, mail_sink):
+    with pytest.raises(RuntimeError), transaction():
+        _queue(key="rollback:1")
+        raise RuntimeError("business change failed")
+    assert OutboxMessage.select().count() == 0
+    assert get_queue().count == 0
+    run_jobs()
+    assert mail_sink.wait_for(1, timeout=0.5) == []
+
+
+def test_outside_a_transaction_the_job_is_enqueued_at_once(app_ctx, run_jobs, mail_sink):
+    assert not db.in_transaction()
+    _queue(key="now:1")
+    assert get_queue().count == 1
+    run_jobs()
+    assert len(mail_sink.wait_for(1)) == 1
+
+
+def test_one_transaction_many_rows_share_batched_jobs(app_ctx, run_jobs, mail_sink):
+    from intranet.notify.settings import set_value
+
+    set_value("batch_size", 10)
+    with transaction():
+        for i in range(25):
+            _queue(key=f"batch:{i}", to=f"p{i}@example.com")
+    assert get_queue().count == 3  # 10 + 10 + 5 rows, each job one SMTP connection
+    run_jobs()
+    assert len(mail_sink.wait_for(25)) == 25
+    assert OutboxMessage.select().where(OutboxMessage.status == SENT).count() == 25
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "",
+        "   ",
+        "no-at-sign",
+        "two@@example.com",
+        "a@b",
+        "a b@example.com",
+        "a@-x.com",
+        "a@example..com",
+        ".a@example.com",
+        "a@example.com\nBcc: x@y.com",
+        "Budi <b@example.com>",
+        "a@example.123",
+        None,
+        "x" * 65 + "@example.com",
+    ],
+)
+def test_malformed_address_is_refused_when_written(app_ctx, address):
+    with pytest.raises(InvalidRecipient) as err, transaction():
+        _queue(key="bad:1", to=address)
+    assert isinstance(err.value, ValueError)
+    assert "is not a valid e-mail address" in str(err.value) or "bukan alamat" in str(err.value)
+    assert OutboxMessage.select().count() == 0
+
+
+def test_malformed_cc_is_refused_too(app_ctx):
+    with pytest.raises(InvalidRecipient), transaction():
+        _queue(key="bad:cc", cc=["sponsor@example.com", "nope"])
+    assert OutboxMessage.select().count() == 0
+
+
+def test_address_normalisation():
+    assert normalize_address("  Budi.S@Example.COM ") == "Budi.S@example.com"
+    assert normalize_address("a@bücher.de") == "a@xn--bcher-kva.de"
+
+
+def test_cc_receives_the_same_message(app_ctx, run_jobs, mail_sink):
+    _queue(key="cc:1", cc=["sponsor@example.com", "warga@example.com"])
+    run_jobs()
+    [msg] = mail_sink.wait_for(1)
+    assert sorted(msg.envelope_to) == ["sponsor@example.com", "warga@example.com"]
+    assert msg["Cc"] == "sponsor@example.com"
+
+
+def test_send_after_waits_for_its_time(app_ctx, run_jobs, mail_sink):
+    from intranet.notify.services import reconcile
+
+    later = dt.datetime(2099, 1, 1)
+    row = _queue(key="later:1", send_after=later)
+    assert get_queue().count == 0
+    run_jobs()
+    assert mail_sink.wait_for(1, timeout=0.3) == []
+    assert reconcile()["enqueued"] == 0
+    OutboxMessage.update(send_after=dt.datetime(2000, 1, 1)).where(
+        OutboxMessage.id == row.id
+    ).execute()
+    assert reconcile()["enqueued"] == 1
+    run_jobs()
+    assert len(mail_sink.wait_for(1)) == 1
+
+
+def test_a_job_run_twice_sends_once(app_ctx, run_jobs, mail_sink):
+    """RQ delivers at least once: the same job executed again finds nothing to claim."""
+    from intranet.notify.jobs import send_batch
+
+    row = _queue(key="twice:1")
+    run_jobs()
+    send_batch([row.id])
+    send_batch([row.id, 999999])
+    assert len(mail_sink.wait_for(2, timeout=1)) == 1
+
+
+def test_permanent_refusal_is_dead_at_once(app_ctx, run_jobs, mail_sink, monkeypatch):
+    """A 5xx for the recipient: dead without retries; the batch goes on over the connection."""
+
+    async def handle_RCPT(server, session, envelope, address, rcpt_options):
+        if address.startswith("unknown"):
+            return "550 5.1.1 No such user"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    monkeypatch.setattr(mail_sink, "handle_RCPT", handle_RCPT, raising=False)
+    with transaction():
+        bad = _queue(key="dead:1", to="unknown@example.com")
+        good = _queue(key="dead:2", to="known@example.com")
+    run_jobs()
+    assert [m.envelope_to for m in mail_sink.wait_for(1)] == [["known@example.com"]]
+    bad = OutboxMessage.get_by_id(bad.id)
+    assert bad.status == DEAD and bad.attempts == 1
+    assert "550" in bad.last_error
+    assert OutboxMessage.get_by_id(good.id).status == SENT
