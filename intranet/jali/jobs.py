@@ -12,7 +12,13 @@ log = logging.getLogger(__name__)
 
 @periodic("jali.closing_sweep", daily_at="17:00")
 def closing_sweep():
-    with db.connection_context():
+    opened = db.is_closed()  # open our own connection, or use the caller's (in-process runs)
+    if opened:
+        db.connect()
+    try:
         swept = services.closing_sweep()
+    finally:
+        if opened and not db.is_closed():
+            db.close()
     log.info("closing sweep: %d visitor(s) checked out", swept)
     return swept

@@ -8,6 +8,7 @@ e-mail is never queued for a visit that was not saved.
 import datetime as dt
 import logging
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from flask import current_app, has_request_context, url_for
 
@@ -322,6 +323,8 @@ def external_url(endpoint, **values):
     """An absolute link for e-mails: from the request, or SERVER_NAME_FOR_LINKS outside one."""
     if has_request_context():
         return url_for(endpoint, _external=True, **values)
-    base = current_app.config.get("SERVER_NAME_FOR_LINKS") or "http://localhost"
-    with current_app.test_request_context(base_url=base):
-        return url_for(endpoint, _external=True, **values)
+    base = urlsplit(current_app.config.get("SERVER_NAME_FOR_LINKS") or "http://localhost")
+    adapter = current_app.url_map.bind(
+        base.netloc or "localhost", script_name=base.path or "/", url_scheme=base.scheme or "http"
+    )
+    return adapter.build(endpoint, values, force_external=True)

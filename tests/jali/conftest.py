@@ -15,7 +15,9 @@ VALID_NIK_MALE = "3273010101850002"  # Jawa Barat, born 1 Jan 1985
 
 @pytest.fixture
 def desk(make_user):
-    return make_user("resepsionis", name="Sari Resepsionis", email="desk@kanim.example")
+    return make_user(
+        "resepsionis", name="Sari Resepsionis", email="desk@kanim.example", language="en"
+    )
 
 
 @pytest.fixture

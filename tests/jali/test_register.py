@@ -3,8 +3,6 @@ half-saved, daily numbers, repeat visitors, purposes from the settings, host sea
 
 import re
 
-import pytest
-
 from intranet.audit.models import AuditEntry
 from intranet.jali.models import Visit, Visitor
 from intranet.jali.settings import DEFAULT_PURPOSES, set_purposes
