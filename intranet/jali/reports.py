@@ -175,7 +175,7 @@ def write_csv(header, rows):
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(header)
-    yield "\ufeff" + buffer.getvalue()  # BOM: Excel opens UTF-8 names correctly
+    yield "\ufeff" + _drain(buffer)  # BOM: Excel opens UTF-8 names correctly
     for i, row in enumerate(rows, 1):
         writer.writerow([_safe_cell(v) for v in row])
         if i % 500 == 0:

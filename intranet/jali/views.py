@@ -4,7 +4,17 @@ log, reports and settings. Thin: parse, call a service, render."""
 import datetime as dt
 import re
 
-from flask import Blueprint, Response, abort, flash, make_response, redirect, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -56,22 +66,35 @@ def _minutes_between(start, end):
     return max(0, int(((end or utcnow()) - start).total_seconds() // 60))
 
 
+def _duration_formatter():
+    """minutes -> "1 h 05 min" / "25 min" in the UI language; the two formats are translated
+    once per request, not once per row."""
+    long_format, short_format = _("%(h)d h %(m)02d min"), _("%(m)d min")
+
+    def duration(minutes):
+        if minutes is None:
+            return "—"
+        hours, rest = divmod(int(round(minutes)), 60)
+        return long_format % {"h": hours, "m": rest} if hours else short_format % {"m": rest}
+
+    return duration
+
+
 @bp.app_template_filter("jali_duration")
 def _duration_filter(minutes):
-    if minutes is None:
-        return "—"
-    minutes = int(round(minutes))
-    hours, rest = divmod(minutes, 60)
-    return _("%(h)d h %(m)02d min", h=hours, m=rest) if hours else _("%(m)d min", m=rest)
+    return _duration_formatter()(minutes)
 
 
 def _common():
+    """Labels resolved once per request (lazy strings cost a translation look-up each use)."""
     return {
-        "category_labels": CATEGORY_LABELS,
-        "category_words": CATEGORY_WORDS,
+        "category_labels": {c: str(v) for c, v in CATEGORY_LABELS.items()},
+        "category_words": {c: str(v) for c, v in CATEGORY_WORDS.items()},
         "categories": CATEGORIES,
-        "status_labels": STATUS_LABELS,
+        "status_labels": {k: str(v) for k, v in STATUS_LABELS.items()},
         "minutes_between": _minutes_between,
+        "duration": _duration_formatter(),
+        "visit_base": url_for("jali.show_visit", visit_id=0)[:-1],
         "can_desk": current_user.has_role(*DESK),
     }
 
@@ -386,18 +409,29 @@ def list_visits():
     total = base.count() if (category or status or q) else sum(counts.values())
     pages = max(1, -(-total // LOG_PAGE_SIZE))
     page = min(page, pages)
-    ids = [
-        v.id
-        for v in base.select(Visit.id).order_by(Visit.number.desc()).paginate(page, LOG_PAGE_SIZE)
-    ]
-    visits = (
-        list(
-            _with_host_names(Visit.select(Visit).where(Visit.id.in_(ids)))
-            .order_by(Visit.number.desc())
-            .objects()
+    # One query for the page: (visit_date, number) is the unique index, so the day's newest
+    # fifty come straight off it; plain rows with only the columns the table shows.
+    visits = list(
+        base.select(
+            Visit.id,
+            Visit.number,
+            Visit.category,
+            Visit.name,
+            Visit.institution,
+            Visit.purpose,
+            Visit.checked_in_at,
+            Visit.checked_out_at,
+            Visit.checkout_method,
+            Visit.permit_state,
+            User.name.alias("host_name"),
+            Unit.name.alias("unit_name"),
         )
-        if ids
-        else []
+        .join(User, JOIN.LEFT_OUTER, on=(Visit.host == User.id))
+        .switch(Visit)
+        .join(Unit, JOIN.LEFT_OUTER, on=(Visit.host_unit == Unit.id))
+        .order_by(Visit.number.desc())
+        .paginate(page, LOG_PAGE_SIZE)
+        .namedtuples()
     )
     context = dict(
         visits=visits,
@@ -503,7 +537,7 @@ def export_report():
     disposition = f'attachment; filename="{filename}"'
     if fmt == "csv":
         return Response(
-            reports.write_csv(header, rows),
+            stream_with_context(reports.write_csv(header, rows)),
             mimetype="text/csv",
             headers={"Content-Disposition": disposition},
         )
