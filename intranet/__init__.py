@@ -91,8 +91,6 @@ def _init_extensions(app):
 
 
 def _select_locale():
-    from flask import has_request_context
-
     languages = ("id", "en")
     if not has_request_context():
         return "id"  # CLI and jobs; e-mails set their recipient's language explicitly

@@ -241,7 +241,7 @@ class TestClient:
         assert m, f"no CSRF token on {path}"
         return m.group(1)
 
-    def post_form(self, path, data=None, htmx=False, token_from="/login", **kw):  # noqa: S107
+    def post_form(self, path, data=None, htmx=False, token_from="/login", **kw):
         headers = kw.pop("headers", {})
         headers["X-CSRFToken"] = self.csrf_token(token_from)
         if htmx:

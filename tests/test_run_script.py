@@ -73,7 +73,7 @@ def test_run_serves_sign_in_and_stops_everything(tmp_path):
     finally:
         os.killpg(proc.pid, signal.SIGINT)
         try:
-            out, _ = proc.communicate(timeout=30)
+            out, _ = proc.communicate(timeout=90)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             out, _ = proc.communicate()
