@@ -72,14 +72,15 @@ def load(fake, accounts, days=28, seed=2026):
     today = wib_today(now)
     # A pool of returning visitors: about a third of the visits are repeat visits.
     pool = {WNI: [], WNA: [], OFFICIAL: []}
-    visits = 0
+    rows, counters = [], []
     with transaction():
         for back in range(days, -1, -1):
             day = today - dt.timedelta(days=back)
             if day.weekday() >= 5:
                 continue
-            count = rng.randint(35, 80) if back else rng.randint(12, 20)
+            count = rng.randint(25, 60) if back else rng.randint(10, 16)
             moments = sorted(rng.randint(0, 7 * 60 + 30) for _ in range(count))
+            last = 0
             for number, minute in enumerate(moments, 1):
                 category = rng.choices((WNI, WNA, OFFICIAL), weights=(60, 28, 12))[0]
                 checked_in = wib_to_utc(day, 8, 0) + dt.timedelta(minutes=minute)
@@ -93,35 +94,42 @@ def load(fake, accounts, days=28, seed=2026):
                 if out_at > now:
                     out_at, method = None, ""
                 host = rng.choice(heads) if category == OFFICIAL and heads else None
-                Visit.create(
-                    visit_date=day,
-                    number=number,
-                    category=category,
-                    visitor=visitor,
-                    name=visitor.name,
-                    institution=visitor.institution,
-                    phone=visitor.phone,
-                    purpose=rng.choice(DEFAULT_PURPOSES[category]),
-                    host=host,
-                    host_unit=host.unit_id if host else None,
-                    registered_by=desk,
-                    checked_in_at=checked_in,
-                    checked_out_at=out_at,
-                    checkout_method=method,
-                    checked_out_by=desk if method in ("desk", "qr") else None,
-                    permit_state=("valid" if category == WNA else ""),
+                rows.append(
+                    {
+                        "visit_date": day,
+                        "number": number,
+                        "category": category,
+                        "visitor": visitor.id,
+                        "name": visitor.name,
+                        "institution": visitor.institution,
+                        "phone": visitor.phone,
+                        "purpose": rng.choice(DEFAULT_PURPOSES[category]),
+                        "host": host.id if host else None,
+                        "host_unit": host.unit_id if host else None,
+                        "registered_by": desk.id if desk else None,
+                        "checked_in_at": checked_in,
+                        "checked_out_at": out_at,
+                        "checkout_method": method,
+                        "checked_out_by": desk.id
+                        if desk and method in (OUT_DESK, OUT_QR)
+                        else None,
+                        "permit_state": "valid" if category == WNA else "",
+                    }
                 )
-                visits += 1
-                VisitCounter.insert(day=day, last=number).on_conflict(
-                    conflict_target=[VisitCounter.day], update={VisitCounter.last: number}
-                ).execute()
+                last = number
+            if last:
+                counters.append({"day": day, "last": last})
+        for i in range(0, len(rows), 200):
+            Visit.insert_many(rows[i : i + 200]).execute()
+        if counters:
+            VisitCounter.insert_many(counters).execute()
         record(
             "jali.demo_loaded",
             object_type="Visit",
             object_id="",
-            detail={"visits": visits, "units": len(units)},
+            detail={"visits": len(rows), "units": len(units)},
         )
-    return visits
+    return len(rows)
 
 
 def _visitor(rng, fake, foreign, category, pool, when):
