@@ -144,3 +144,12 @@ def test_front_desk_day(page, live_server, make_user, fake_owl, run_jobs, mail_s
     assert "Budi Santoso" in notice["Subject"] and "Polda Metro Jaya" in mail_sink.text_of(notice)
     [alert] = mail_sink.to("intel@kanim.example")
     assert "John Smith" in alert["Subject"]
+
+    # --- the reports' 30-day chart, drawn by static/js/jali.js from the page's data island
+    page.click("#nav-links a[data-endpoint='jali.show_reports']")
+    page.wait_for_function("window.Chart && Chart.getChart(document.getElementById('jali-chart'))")
+    today = page.evaluate(
+        "Chart.getChart(document.getElementById('jali-chart')).data.datasets"
+        ".map(d => d.data[d.data.length - 1])"
+    )
+    assert today == [1, 1, 1]

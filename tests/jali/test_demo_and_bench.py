@@ -6,12 +6,17 @@ from types import SimpleNamespace
 from intranet.jali.models import Visit, VisitCounter, Visitor
 
 
-def test_demo_load(app_ctx, tmp_path):
-    from intranet.demo import load_demo
+def test_demo_load(app_ctx, make_user):
+    from faker import Faker
 
-    assert load_demo(staff=30, accounts_file=str(tmp_path / "accounts.txt"))
-    visits = Visit.select().count()
-    assert visits > 200
+    from intranet.demo import DEMO_MODULES
+    from intranet.jali import demo
+
+    assert "intranet.jali.demo" in DEMO_MODULES
+    accounts = {"resepsionis": make_user("resepsionis")}
+    make_user("atasan")
+    assert demo.load(Faker("id_ID"), accounts) == Visit.select().count()
+    assert Visit.select().count() > 200
     assert {v.category for v in Visit.select(Visit.category).distinct()} == {
         "wni",
         "wna",
