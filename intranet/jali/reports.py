@@ -4,6 +4,7 @@ Every query is bounded by ``visit_date`` (indexed with the category), so the fig
 with a thousand visits or a million.
 """
 
+import contextlib
 import csv
 import datetime as dt
 import io
@@ -11,6 +12,7 @@ import io
 from peewee import fn
 
 from ..core.filters import to_wib
+from ..extensions import db
 from .models import CATEGORIES, OUT_SWEEP, Visit
 
 MAX_RANGE_DAYS = 366
@@ -115,33 +117,49 @@ def chart_data(rows, labels):
 EXPORT_BATCH = 2000
 
 
+@contextlib.contextmanager
+def _connection():
+    """A connection for one batch: the request's own when it is still open, else one opened and
+    closed here. A streamed export runs after the request has closed its connection, and holds
+    none across a ``yield``."""
+    opened = db.is_closed()
+    if opened:
+        db.connect()
+    try:
+        yield
+    finally:
+        if opened and not db.is_closed():
+            db.close()
+
+
 def export_rows(start, end):
-    """Visit rows of the range for CSV/XLSX, oldest first, streamed in batches by id.
+    """Visit rows of the range for CSV/XLSX, oldest first, read in batches by id.
 
     Identity numbers and phone numbers are left out: the export is for counting and planning,
     not a copy of the visitor register."""
     last_id = 0
     while True:
-        batch = list(
-            Visit.select(
-                Visit.id,
-                Visit.visit_date,
-                Visit.number,
-                Visit.category,
-                Visit.name,
-                Visit.institution,
-                Visit.purpose,
-                Visit.host,
-                Visit.host_unit,
-                Visit.checked_in_at,
-                Visit.checked_out_at,
-                Visit.checkout_method,
-                Visit.permit_state,
+        with _connection():
+            batch = list(
+                Visit.select(
+                    Visit.id,
+                    Visit.visit_date,
+                    Visit.number,
+                    Visit.category,
+                    Visit.name,
+                    Visit.institution,
+                    Visit.purpose,
+                    Visit.host,
+                    Visit.host_unit,
+                    Visit.checked_in_at,
+                    Visit.checked_out_at,
+                    Visit.checkout_method,
+                    Visit.permit_state,
+                )
+                .where(_in_range(start, end), Visit.id > last_id)
+                .order_by(Visit.id)
+                .limit(EXPORT_BATCH)
             )
-            .where(_in_range(start, end), Visit.id > last_id)
-            .order_by(Visit.id)
-            .limit(EXPORT_BATCH)
-        )
         if not batch:
             return
         yield from batch
@@ -168,6 +186,11 @@ def format_row(visit, category_labels, hosts, units):
         minutes,
         visit.checkout_method,
     ]
+
+
+def stream_csv(header, rows):
+    """The CSV as a streamed response body (``rows`` reads its batches with ``_connection``)."""
+    yield from write_csv(header, rows)
 
 
 def write_csv(header, rows):

@@ -12,7 +12,6 @@ from flask import (
     make_response,
     redirect,
     request,
-    stream_with_context,
     url_for,
 )
 from flask_babel import gettext as _
@@ -523,10 +522,8 @@ def export_report():
     )
     units = dict(Unit.select(Unit.id, Unit.name).tuples())
     header = [str(h) for h in EXPORT_HEADER]
-    rows = (
-        reports.format_row(v, CATEGORY_LABELS, hosts, units)
-        for v in reports.export_rows(start, end)
-    )
+    labels = {c: str(label) for c, label in CATEGORY_LABELS.items()}
+    rows = (reports.format_row(v, labels, hosts, units) for v in reports.export_rows(start, end))
     record(
         "jali.visits_exported",
         object_type="Visit",
@@ -537,7 +534,7 @@ def export_report():
     disposition = f'attachment; filename="{filename}"'
     if fmt == "csv":
         return Response(
-            stream_with_context(reports.write_csv(header, rows)),
+            reports.stream_csv(header, rows),
             mimetype="text/csv",
             headers={"Content-Disposition": disposition},
         )

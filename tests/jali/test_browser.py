@@ -28,7 +28,9 @@ def _focused(page):
 def _ready(page):
     """The registration form is on screen, its script set it up, the category has the focus."""
     page.wait_for_selector("#jali-register[data-jali-ready]")
-    page.wait_for_function("document.activeElement && document.activeElement.id === 'category-wni'")
+    page.wait_for_function(
+        "() => document.activeElement && document.activeElement.id === 'category-wni'"
+    )
 
 
 def _sticker(page, colour, word):
@@ -147,7 +149,9 @@ def test_front_desk_day(page, live_server, make_user, fake_owl, run_jobs, mail_s
 
     # --- the reports' 30-day chart, drawn by static/js/jali.js from the page's data island
     page.click("#nav-links a[data-endpoint='jali.show_reports']")
-    page.wait_for_function("window.Chart && Chart.getChart(document.getElementById('jali-chart'))")
+    page.wait_for_function(
+        "() => window.Chart && Chart.getChart(document.getElementById('jali-chart'))"
+    )
     today = page.evaluate(
         "Chart.getChart(document.getElementById('jali-chart')).data.datasets"
         ".map(d => d.data[d.data.length - 1])"

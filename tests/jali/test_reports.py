@@ -102,10 +102,7 @@ def test_reports_page_chart_and_exports(app, client, desk, make_user, login_as, 
     assert by_key["wni"][-2:] == [2, 1] and by_key["official"][-1] == 1
     assert re.search(r'id="time-inside".*?45 min', html, re.S)
 
-    # buffered: the streamed CSV is read inside the request, as a WSGI server does
-    response = client.get(
-        "/jali/reports/export", query_string={**query, "format": "csv"}, buffered=True
-    )
+    response = client.get("/jali/reports/export", query_string={**query, "format": "csv"})
     assert response.status_code == 200 and response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
