@@ -27,7 +27,20 @@ ID_LABELS = {
 }
 
 
-class VisitForm(FlaskForm):
+class CleanForm(FlaskForm):
+    """Text fields arrive without control characters (a pasted NUL would otherwise reach the
+    database, which PostgreSQL refuses)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self:
+            if isinstance(field, StringField) and isinstance(field.data, str):
+                field.data = identity.clean_text(
+                    field.data, keep_newlines=isinstance(field, TextAreaField)
+                )
+
+
+class VisitForm(CleanForm):
     category = RadioField(
         _l("Category"),
         choices=[(c, CATEGORY_LABELS[c]) for c in CATEGORIES],
@@ -134,7 +147,7 @@ class VisitForm(FlaskForm):
         return ok
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(CleanForm):
     purposes_wni = TextAreaField(_l("Purposes of WNI applicants"))
     purposes_wna = TextAreaField(_l("Purposes of WNA applicants"))
     purposes_official = TextAreaField(_l("Purposes of official guests"))

@@ -7,6 +7,7 @@ checked without the population registry, and say exactly which part is wrong.
 
 import datetime as dt
 import re
+import unicodedata
 from functools import lru_cache
 
 from babel import Locale
@@ -21,6 +22,15 @@ PROVINCE_CODES = frozenset(
 
 class IdentityError(ValueError):
     """A message for the person at the desk."""
+
+
+def clean_text(value, keep_newlines=False):
+    """Drop control characters (NUL and friends: PostgreSQL refuses NUL in text) from what was
+    typed or pasted; newlines stay only where asked for (one-a-line lists)."""
+    if not value:
+        return value
+    keep = "\n" if keep_newlines else ""
+    return "".join(ch for ch in value if ch in keep or unicodedata.category(ch) not in ("Cc", "Cs"))
 
 
 def normalize_nik(value):

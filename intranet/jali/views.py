@@ -159,7 +159,7 @@ def show_desk():
 @roles(*DESK)
 def scan_sticker():
     """A hand scanner types the sticker's QR (the check-out URL) into the desk's scan field."""
-    code = (request.args.get("code") or "").strip()
+    code = identity.clean_text(request.args.get("code") or "").strip()[:300]
     match = re.search(r"/jali/visits/(\d+)/checkout", code) or re.fullmatch(r"(\d{1,12})", code)
     visit = Visit.get_or_none(Visit.id == int(match.group(1))) if match else None
     if visit is None:
@@ -216,8 +216,8 @@ def lookup_visitor():
     category = request.args.get("category")
     if category not in CATEGORIES:
         category = WNI
-    raw = request.args.get("id_number", "")
-    nationality = (request.args.get("nationality") or "").upper()
+    raw = identity.clean_text(request.args.get("id_number", ""))[:40]
+    nationality = identity.clean_text(request.args.get("nationality") or "").upper()[:2]
     error, id_number, visitor, permit = None, None, None, None
     try:
         if category == WNI:
@@ -260,7 +260,7 @@ def lookup_visitor():
 @roles(*DESK)
 def search_hosts():
     """Active search for the host employee of an official guest (name, NIP or unit)."""
-    q = " ".join((request.args.get("host_q") or "").split())
+    q = " ".join(identity.clean_text(request.args.get("host_q") or "").split())[:100]
     selected = request.args.get("host_id", type=int)
     hosts = []
     if len(q) >= 2:
@@ -361,8 +361,6 @@ def checkout_visit(visit_id):
         flash(_("%(name)s was already checked out.", name=visit.name), "info")
     if is_fragment_request() and request.form.get("from") == "desk":
         return render("jali/desk.html", **_desk_context())
-    if is_fragment_request() and request.form.get("from") == "log":
-        return redirect_to(request.form.get("back") or url_for("jali.list_visits"))
     return redirect_to(url_for("jali.show_desk"))
 
 
@@ -376,7 +374,7 @@ def list_visits():
     day = _parse_date(request.args.get("date")) or today
     category = request.args.get("category") or ""
     status = request.args.get("status") or ""
-    q = " ".join((request.args.get("q") or "").split())[:100]
+    q = " ".join(identity.clean_text(request.args.get("q") or "").split())[:100]
     page = max(1, request.args.get("page", 1, type=int) or 1)
 
     base = Visit.select().where(Visit.visit_date == day)

@@ -159,3 +159,16 @@ def test_fragments_have_their_own_policy(app, make_user, login_as, client):
         login_as(make_user(role), client)
         assert client.get("/jali/hosts?host_q=ab").status_code == 403
         assert client.get("/jali/visitors/lookup?id_number=x").status_code == 403
+
+
+def test_control_characters_never_reach_the_database(desk_client):
+    response = _register(desk_client, visit_form("wni", name="Dewi\x00 Lestari\x07"))
+    assert response.status_code == 303
+    assert Visit.get().name == "Dewi Lestari"
+    for path, args in [
+        ("/jali/visits", {"q": "a\x00b"}),
+        ("/jali/hosts", {"host_q": "ri\x00na"}),
+        ("/jali/visitors/lookup", {"category": "wna", "id_number": "E12\x0034567"}),
+        ("/jali/scan", {"code": "\x00"}),
+    ]:
+        assert desk_client.get(path, query_string=args).status_code in (200, 303), path
