@@ -124,11 +124,19 @@ def _register_features(app):
     app.extensions["intranet_nav"] = nav
 
 
+def _has_nul(multidict):
+    return any("\x00" in value for values in multidict.listvalues() for value in values)
+
+
 def _register_hooks(app):
     @app.before_request
     def _before_request():
         if request.endpoint == "static":
             return None
+        if _has_nul(request.args) or (request.method != "GET" and _has_nul(request.form)):
+            from flask import abort
+
+            abort(400)  # NUL never belongs in text, and PostgreSQL refuses it in strings
         db.connect(reuse_if_open=True)
         response = policy.enforce()
         if response is not None:

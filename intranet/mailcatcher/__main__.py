@@ -13,7 +13,9 @@ from aiosmtpd.controller import Controller
 
 class MaildirHandler:
     def __init__(self, directory):
-        os.makedirs(directory, exist_ok=True)
+        # Maildir(create=True) only makes tmp/new/cur when the directory itself is new.
+        for sub in ("tmp", "new", "cur"):
+            os.makedirs(os.path.join(directory, sub), exist_ok=True)
         self.box = mailbox.Maildir(directory, create=True)
         self.lock = threading.Lock()
 

@@ -76,3 +76,10 @@ def test_unknown_page_is_404_page(client):
     response = client.get("/no-such-page")
     assert response.status_code == 404
     assert "tidak ditemukan" in response.get_data(as_text=True)
+
+
+def test_nul_bytes_are_refused_with_400(client, make_user, login_as):
+    login_as(make_user("admin"))
+    assert client.get("/admin/users/?q=a%00b").status_code == 400
+    response = client.post_form("/admin/users/new", {"name": "x\x00y"}, token_from="/home")
+    assert response.status_code == 400
