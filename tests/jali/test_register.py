@@ -162,13 +162,14 @@ def test_fragments_have_their_own_policy(app, make_user, login_as, client):
 
 
 def test_control_characters_never_reach_the_database(desk_client):
-    response = _register(desk_client, visit_form("wni", name="Dewi\x00 Lestari\x07"))
+    response = _register(desk_client, visit_form("wni", name="Dewi\x1b Lestari\x07"))
     assert response.status_code == 303
     assert Visit.get().name == "Dewi Lestari"
+    # NUL is refused before any view runs (foundation); the other controls are dropped here
     for path, args in [
-        ("/jali/visits", {"q": "a\x00b"}),
-        ("/jali/hosts", {"host_q": "ri\x00na"}),
-        ("/jali/visitors/lookup", {"category": "wna", "id_number": "E12\x0034567"}),
-        ("/jali/scan", {"code": "\x00"}),
+        ("/jali/visits", {"q": "a\x01b"}),
+        ("/jali/hosts", {"host_q": "ri\x02na"}),
+        ("/jali/visitors/lookup", {"category": "wna", "id_number": "E12\x0334567"}),
+        ("/jali/scan", {"code": "\x04"}),
     ]:
         assert desk_client.get(path, query_string=args).status_code in (200, 303), path
