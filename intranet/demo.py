@@ -46,6 +46,7 @@ DEMO_MODULES = [
     "intranet.emak.demo",
     "intranet.cempaka.demo",
     "intranet.anggrek.demo",
+    "intranet.jali.demo",
 ]
 
 # Office location (Jl. Merpati Blok B-12 No. 3, Kemayoran): WFH homes are scattered around Jakarta.

@@ -29,6 +29,7 @@ MODEL_MODULES = [
     "intranet.emak.models",
     "intranet.cempaka.models",
     "intranet.anggrek.models",
+    "intranet.jali.models",
 ]
 
 

@@ -25,6 +25,7 @@ JOB_MODULES = [
     "intranet.emak.jobs",
     "intranet.cempaka.jobs",
     "intranet.anggrek.jobs",
+    "intranet.jali.jobs",
 ]
 
 
