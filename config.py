@@ -45,7 +45,7 @@ class Config:
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_DEFAULT_SENDER = os.environ.get(
-        "MAIL_DEFAULT_SENDER", "Kantor Imigrasi Jakarta Pusat <noreply@kanim-jakpus.local>"
+        "MAIL_DEFAULT_SENDER", "Kantor Imigrasi Jakarta Pusat <noreply@kanim-jakpus.example>"
     )
     MAIL_CATCHER = not os.environ.get("MAIL_SERVER")
 
@@ -89,7 +89,7 @@ class DevelopmentConfig(Config):
 
 class TestConfig(Config):
     TESTING = True
-    SECRET_KEY = "test-secret-key"  # noqa: S105
+    SECRET_KEY = "test-secret-key"  # noqa: S105 - tests only
     LOGIN_MAX_FAILURES_PER_IP = 1000
 
 

@@ -49,7 +49,7 @@ def build_people(staff):
             u = User.create(
                 nip=f"19800101201001{1}{i + 1:03d}",
                 name=f"Bench {role}",
-                email=f"{role}@bench.local",
+                email=f"{role}@bench.example",
                 password_hash=pw,
                 unit=units[i % 6],
             )
@@ -61,9 +61,10 @@ def build_people(staff):
             birth = base + dt.timedelta(days=n % 9000)
             rows.append(
                 {
-                    "nip": f"{birth:%Y%m%d}2005{(n // 9000) % 12 + 1:02d}{n % 2 + 1}{n % 999 + 1:03d}",  # noqa: E501
+                    "nip": f"{birth:%Y%m%d}2005{(n // 9000) % 12 + 1:02d}"
+                    f"{n % 2 + 1}{n % 999 + 1:03d}",
                     "name": f"Pegawai {n}",
-                    "email": f"p{n}@bench.local",
+                    "email": f"p{n}@bench.example",
                     "password_hash": pw,
                     "unit": units[n % 6].id,
                     "is_active": True,

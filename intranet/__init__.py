@@ -15,11 +15,16 @@ from .extensions import babel, csrf, db, htmx, init_database, login_manager, mai
 # a list of (endpoint, label) shown to whoever the endpoint's policy admits.
 FEATURES = [
     "intranet.core.views",
-    "intranet.auth.views",
+    "intranet.cempaka.views",
+    "intranet.anggrek.views",
+    "intranet.emak.views",
+    "intranet.jali.views",
+    "intranet.owl.views",
     "intranet.people.views",
+    "intranet.notify.views",
     "intranet.audit.views",
     "intranet.mailcatcher.views",
-    "intranet.notify.views",
+    "intranet.auth.views",
 ]
 
 
@@ -93,7 +98,7 @@ def _init_extensions(app):
 def _select_locale():
     languages = ("id", "en")
     if not has_request_context():
-        return "id"  # workers, jobs and CLI: the office language (e-mails use force_locale)
+        return "id"  # CLI and jobs; e-mails set their recipient's language explicitly
     if current_user and current_user.is_authenticated and current_user.language in languages:
         return current_user.language
     cookie = request.cookies.get("lang")
@@ -124,11 +129,19 @@ def _register_features(app):
     app.extensions["intranet_nav"] = nav
 
 
+def _has_nul(multidict):
+    return any("\x00" in value for values in multidict.listvalues() for value in values)
+
+
 def _register_hooks(app):
     @app.before_request
     def _before_request():
         if request.endpoint == "static":
             return None
+        if _has_nul(request.args) or (request.method != "GET" and _has_nul(request.form)):
+            from flask import abort
+
+            abort(400)  # NUL never belongs in text, and PostgreSQL refuses it in strings
         db.connect(reuse_if_open=True)
         response = policy.enforce()
         if response is not None:

@@ -168,6 +168,7 @@ def i18n_extract():
             key = msg.id[0] if isinstance(msg.id, tuple) else msg.id
             if key and key not in wanted:
                 del catalog[key]
+        catalog.fuzzy = False
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "wb") as fh:
             write_po(fh, catalog, omit_header=False, sort_output=True, no_location=True, width=100)

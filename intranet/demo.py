@@ -41,7 +41,13 @@ ROLE_ACCOUNTS = [
 ]
 
 # Modules with a ``load(fake, accounts)`` function, run after the people are in place.
-DEMO_MODULES = []
+DEMO_MODULES = [
+    "intranet.owl.demo",
+    "intranet.emak.demo",
+    "intranet.cempaka.demo",
+    "intranet.anggrek.demo",
+    "intranet.jali.demo",
+]
 
 # Office location (Jl. Merpati Blok B-12 No. 3, Kemayoran): WFH homes are scattered around Jakarta.
 OFFICE_LAT, OFFICE_LON = -6.1612, 106.8452
@@ -79,7 +85,7 @@ def load_demo(staff=150, accounts_file=None, seed=2026):
             user = User.create(
                 nip=make_nip(rng, used),
                 name=name,
-                email=f"{key}@kanim-jakpus.local",
+                email=f"{key}@kanim-jakpus.example",
                 unit=units[unit_code],
                 position=position,
                 password_hash=hash_password(password),
@@ -103,7 +109,7 @@ def load_demo(staff=150, accounts_file=None, seed=2026):
             sh = User.create(
                 nip=make_nip(rng, used),
                 name=fake.name(),
-                email=f"kasi.{code.lower()}@kanim-jakpus.local",
+                email=f"kasi.{code.lower()}@kanim-jakpus.example",
                 unit=unit,
                 supervisor=head,
                 position=f"Kepala {unit.name}",
@@ -120,7 +126,7 @@ def load_demo(staff=150, accounts_file=None, seed=2026):
             user = User.create(
                 nip=make_nip(rng, used),
                 name=f"{first} {fake.last_name()}",
-                email=f"{first.lower()}.{i + 1}@kanim-jakpus.local",
+                email=f"{first.lower()}.{i + 1}@kanim-jakpus.example",
                 unit=units[code],
                 supervisor=section_heads[code],
                 position="Pelaksana",

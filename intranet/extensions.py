@@ -28,8 +28,17 @@ SQLITE_PRAGMAS = {
 
 def make_database(url):
     """Build the peewee database for a URL: SQLite (WAL) or PostgreSQL (pooled)."""
-    if url.startswith("sqlite"):
-        database = db_url_connect(url, pragmas=SQLITE_PRAGMAS)
+    if url.startswith("sqlite:"):
+        # Pooled even for SQLite: a connection (and its pragmas) is set up once per thread,
+        # not on every request.
+        url = "sqlite+pool:" + url[len("sqlite:") :]
+        database = db_url_connect(
+            url,
+            pragmas=SQLITE_PRAGMAS,
+            max_connections=16,
+            stale_timeout=600,
+            check_same_thread=False,
+        )
     else:
         if url.startswith("postgresql://"):
             url = "postgres+pool://" + url[len("postgresql://") :]
@@ -40,6 +49,9 @@ def make_database(url):
 
 
 def init_database(url):
+    old = db.obj
+    if old is not None and hasattr(old, "close_all"):
+        old.close_all()
     database = make_database(url)
     db.initialize(database)
     return database

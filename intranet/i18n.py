@@ -6,6 +6,7 @@ The foundation's catalog lives in ``intranet/translations``; a feature ``X`` kee
 
     flask --app intranet i18n extract    # update every .po from the sources (new ids untranslated)
     flask --app intranet i18n check      # exit 1 when an id is missing or untranslated
+    python -m intranet.i18n compile      # .po -> .mo for every catalog (run by ./run)
 """
 
 import glob
@@ -65,3 +66,29 @@ def extract_messages(files):
         ):
             ids.setdefault(message, (os.path.relpath(path, ROOT), lineno))
     return ids
+
+
+def compile_catalogs():
+    """Compile every catalog's .po to .mo (the .mo files are build output, not committed)."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    compiled = []
+    for tdir in translation_directories():
+        for po_path in glob.glob(os.path.join(tdir, "*", "LC_MESSAGES", "*.po")):
+            with open(po_path, "rb") as fh:
+                catalog = read_po(fh)
+            with open(po_path[:-3] + ".mo", "wb") as fh:
+                write_mo(fh, catalog, use_fuzzy=False)
+            translated = sum(1 for m in catalog if m.id and m.string)
+            compiled.append((os.path.relpath(po_path, ROOT), translated, len(catalog)))
+    return compiled
+
+
+if __name__ == "__main__":
+    import sys
+
+    if sys.argv[1:] != ["compile"]:
+        sys.exit("usage: python -m intranet.i18n compile")
+    for path, translated, total in compile_catalogs():
+        print(f"    {path}: {translated} of {total} messages translated")

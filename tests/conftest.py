@@ -177,12 +177,29 @@ def app_config(database_url, redis_url, mail_sink, tmp_path):
     }
 
 
+def _isolated_client_class():
+    import contextvars
+
+    from flask.testing import FlaskClient
+
+    class IsolatedClient(FlaskClient):
+        """Each request runs in a fresh context, as in production: a test that holds an app
+        context (``app_ctx``) must not share ``g`` (Flask-Login's user, the CSRF token) with
+        the requests it makes."""
+
+        def open(self, *args, **kwargs):
+            return contextvars.Context().run(super().open, *args, **kwargs)
+
+    return IsolatedClient
+
+
 @pytest.fixture
 def app(app_config, mail_sink):
     from intranet import create_app
     from intranet.extensions import db, get_redis
 
     application = create_app("test", **app_config)
+    application.test_client_class = _isolated_client_class()
     with application.app_context():
         get_redis().flushdb()
     mail_sink.clear()
@@ -215,13 +232,16 @@ class TestClient:
     def __getattr__(self, name):
         return getattr(self.c, name)
 
+    def clear_cookies(self):
+        self.c._cookies.clear()
+
     def csrf_token(self, path="/login"):
         html = self.c.get(path).get_data(as_text=True)
         m = re.search(r'"X-CSRFToken": "([^"]+)"', html)
         assert m, f"no CSRF token on {path}"
         return m.group(1)
 
-    def post_form(self, path, data=None, htmx=False, token_from="/login", **kw):  # noqa: S107
+    def post_form(self, path, data=None, htmx=False, token_from="/login", **kw):
         headers = kw.pop("headers", {})
         headers["X-CSRFToken"] = self.csrf_token(token_from)
         if htmx:
@@ -263,7 +283,7 @@ def make_user(app_ctx):
         user = User.create(
             nip=nip,
             name=name or f"Pegawai Uji {n}",
-            email=email or f"user{n}@test.local",
+            email=email or f"user{n}@kanim.example",
             password_hash=pw_hash,
             supervisor=supervisor,
             unit=unit,

@@ -48,8 +48,9 @@ def record_failure(login, ip):
         r = get_redis()
         pipe = r.pipeline()
         for key in (_key("acct", login), _key("ip", ip)):
+            # Start the window with the first failure (works on Redis 6 and 7 alike).
+            pipe.set(key, 0, ex=window, nx=True)
             pipe.incr(key)
-            pipe.expire(key, window, nx=True)
         pipe.execute()
     except redis.RedisError as exc:
         log.error("sign-in throttle unavailable: %s", exc)

@@ -13,7 +13,7 @@ from aiosmtpd.controller import Controller
 
 class MaildirHandler:
     def __init__(self, directory):
-        # Maildir(create=True) makes tmp/new/cur only when the folder itself is new.
+        # Maildir(create=True) only makes tmp/new/cur when the directory itself is new.
         for sub in ("tmp", "new", "cur"):
             os.makedirs(os.path.join(directory, sub), exist_ok=True)
         self.box = mailbox.Maildir(directory, create=True)

@@ -96,6 +96,8 @@ class UserForm(FlaskForm):
 
     def validate_email(self, field):
         field.data = (field.data or "").strip()
+        if field.errors:  # not an address: nothing to look up (and no NUL sent to PostgreSQL)
+            return
         clash = User.select().where(fn.LOWER(User.email) == field.data.lower())
         if self._user is not None:
             clash = clash.where(User.id != self._user.id)
@@ -107,7 +109,7 @@ class UserForm(FlaskForm):
         if not nip:
             field.data = ""
             return
-        sup = User.get_or_none(User.nip == nip)
+        sup = User.get_or_none(User.nip == nip) if nip.isdigit() else None
         if sup is None:
             raise ValidationError(_l("No user has this NIP."))
         if self._user is not None and sup.id == self._user.id:

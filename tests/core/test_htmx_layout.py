@@ -1,0 +1,43 @@
+"""Layout behaviour under htmx: flashes reach fragment responses out of band."""
+
+from flask import Blueprint, flash
+
+from intranet.core.responses import render
+from intranet.policy import SIGNED_IN, roles
+
+
+def test_flash_arrives_on_htmx_fragment(app_config, make_user, login_as):
+    from intranet import create_app
+    from tests.conftest import _isolated_client_class
+
+    application = create_app("test", **app_config)
+    application.test_client_class = _isolated_client_class()
+    bp = Blueprint("flashy", __name__)
+
+    @bp.get("/flashy")
+    @roles(SIGNED_IN)
+    def view():
+        flash("Tersimpan.", "success")
+        return render("errors/_error_fragment.html", code=200, message="fragment body")
+
+    application.register_blueprint(bp)
+    client = application.test_client()
+    login_as(make_user(), client)
+    body = client.get("/flashy", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "fragment body" in body
+    assert 'id="flash-area" hx-swap-oob="beforeend"' in body and "Tersimpan." in body
+    # Boosted navigation gets the whole page, flashes in place (not out of band):
+    client.get("/flashy", headers={"HX-Request": "true", "HX-Boosted": "true"})
+    page = client.get("/home").get_data(as_text=True)
+    assert "hx-swap-oob" not in page
+
+
+def test_ip_throttle(app, client, make_user):
+    from tests.auth.test_sign_in import _login
+
+    app.config["LOGIN_MAX_FAILURES_PER_IP"] = 3
+    users = [make_user() for _ in range(4)]
+    for u in users[:3]:
+        _login(client, u.email, "wrong-password-1")
+    response = _login(client, users[3].email)
+    assert response.status_code == 422 and "Terlalu banyak" in response.get_data(as_text=True)
