@@ -26,6 +26,10 @@ MODEL_MODULES = [
     "intranet.core.models",
     "intranet.notify.models",
     "intranet.owl.models",
+    "intranet.emak.models",
+    "intranet.cempaka.models",
+    "intranet.anggrek.models",
+    "intranet.jali.models",
 ]
 
 

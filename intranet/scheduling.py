@@ -22,6 +22,10 @@ from dataclasses import dataclass
 JOB_MODULES = [
     "intranet.notify.jobs",
     "intranet.owl.jobs",
+    "intranet.emak.jobs",
+    "intranet.cempaka.jobs",
+    "intranet.anggrek.jobs",
+    "intranet.jali.jobs",
 ]
 
 
