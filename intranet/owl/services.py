@@ -113,8 +113,7 @@ def _clean_foreigner_fields(fields):
         if key in data:
             data[key] = data[key].lower()
     if "passport_number" in data:
-        data["passport_number"] = data["passport_number"].upper()
-        data["passport_key"] = normalize_passport(data["passport_number"])
+        data["passport_number"] = data["passport_key"] = normalize_passport(data["passport_number"])
     return data
 
 

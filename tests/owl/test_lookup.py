@@ -61,3 +61,15 @@ def test_foreigner_without_permit(make_foreigner, today):
     assert status.foreigner_id == f.id
     assert status.permit_id is None and status.expiry_date is None
     assert status.expired is False and status.days_overstayed == 0
+
+
+def test_si_jali_reaches_the_registry_through_its_seam(make_foreigner, make_permit, today):
+    """The front desk's look-up (intranet.jali.permits) is answered by this registry."""
+    from intranet.jali import permits
+
+    f = make_foreigner(passport_number="E7654321", nationality="CN")
+    make_permit(f, expiry=dt.date(2026, 11, 7))
+    assert permits.owl_installed()
+    status = permits.permit_status("e765 4321", today=today)
+    assert (status.foreigner_id, status.expired, status.days_overstayed) == (f.id, True, 20)
+    assert permits.permit_status("NOBODY000", today=today) is None
