@@ -1,0 +1,244 @@
+"""Labels, texts and formats for Si Cempaka's pages, made cheap to use in long lists.
+
+Row templates repeat the same words twenty times a page; each ``_()`` call in a template costs a
+locale look-up, so the words a row needs are translated once per request here (``texts()``) and
+the rows read them from a dict. Messages are marked with ``_l`` for extraction (it returns the
+message id; ``texts()`` translates it). Dates are formatted with month names cached per locale.
+"""
+
+import datetime as dt
+from types import SimpleNamespace
+
+from flask import g, has_request_context, url_for
+from flask_babel import get_locale, get_translations
+
+from ..core.filters import WIB, format_number
+from .models import (
+    APPROVED,
+    FLAG_FAR,
+    FLAG_LOW_ACCURACY,
+    FLAG_NO_LOCATION,
+    FLAG_NO_PLACE,
+    FLAG_OUTSIDE_HOURS,
+    FLAG_REUSED_COORDS,
+    FLAG_REUSED_FILE,
+    LOC_DENIED,
+    LOC_MISSING,
+    LOC_OK,
+    LOC_TIMEOUT,
+    LOC_UNAVAILABLE,
+    LOC_UNSUPPORTED,
+    PENDING,
+    REJECTED,
+    REVISION,
+)
+
+
+def _l(message):
+    """Marks a message for extraction; translated per request by texts()."""
+    return message
+
+
+STATUS_LABELS = {
+    PENDING: _l("Pending"),
+    APPROVED: _l("Approved"),
+    REVISION: _l("Revision requested"),
+    REJECTED: _l("Rejected"),
+}
+STATUS_CLASSES = {
+    PENDING: "text-bg-warning",
+    APPROVED: "text-bg-success",
+    REVISION: "text-bg-info",
+    REJECTED: "text-bg-danger",
+}
+FLAG_LABELS = {
+    FLAG_NO_LOCATION: _l("No location"),
+    FLAG_LOW_ACCURACY: _l("Low accuracy"),
+    FLAG_FAR: _l("Far from WFH place"),
+    FLAG_OUTSIDE_HOURS: _l("Outside working hours"),
+    FLAG_REUSED_COORDS: _l("Reused coordinates"),
+    FLAG_REUSED_FILE: _l("File submitted before"),
+    FLAG_NO_PLACE: _l("No registered WFH place"),
+}
+FLAG_HELP = {
+    FLAG_NO_LOCATION: _l("The browser gave no position (denied, unavailable or timed out)."),
+    FLAG_LOW_ACCURACY: _l("The reported accuracy is worse than the office threshold."),
+    FLAG_FAR: _l("The position is farther from the registered WFH place than the radius."),
+    FLAG_OUTSIDE_HOURS: _l("Sent outside working hours (server time, WIB)."),
+    FLAG_REUSED_COORDS: _l(
+        "Exactly the same coordinates were sent before, on another day or by another employee."
+    ),
+    FLAG_REUSED_FILE: _l("A file identical to this one was submitted before."),
+    FLAG_NO_PLACE: _l("The employee has no registered WFH place, so no distance can be computed."),
+}
+LOCATION_LABELS = {
+    LOC_OK: _l("Location recorded"),
+    LOC_DENIED: _l("Location denied"),
+    LOC_UNAVAILABLE: _l("Location unavailable"),
+    LOC_TIMEOUT: _l("Location timed out"),
+    LOC_UNSUPPORTED: _l("Browser without location"),
+    LOC_MISSING: _l("No location sent"),
+}
+# Words of the list rows (format strings keep their %(name)s for the |format filter).
+WORDS = {
+    "approve": _l("Approve"),
+    "revise": _l("Revise"),
+    "reject": _l("Reject"),
+    "comment": _l("Comment"),
+    "comment_placeholder": _l("Comment (required to revise or reject)"),
+    "decision": _l("Decision"),
+    "show_map": _l("Show map"),
+    "sent": _l("sent %(when)s"),
+    "sent_cap": _l("Sent %(when)s"),
+    "version": _l("version %(n)d"),
+    "select": _l("Select %(title)s"),
+    "from_place": _l("%(distance)s from the WFH place"),
+    "one_file": _l("1 file"),
+    "files": _l("%(n)d files"),
+    "more_files": _l("+%(n)d more"),
+}
+COARSE_SIZES = {0: "111 km", 1: "11 km", 2: "1,1 km", 3: "110 m", 4: "11 m"}
+
+
+def texts():
+    """Every label and row word in the request's language, translated once per request."""
+    in_request = has_request_context()
+    if in_request:
+        cached = g.get("_cempaka_texts")
+        if cached is not None:
+            return cached
+    locale = str(get_locale() or "id")
+    tr = get_translations().gettext
+    flags = [(bit, tr(FLAG_LABELS[bit]), tr(FLAG_HELP[bit])) for bit in FLAG_LABELS]
+    result = {key: tr(message) for key, message in WORDS.items()}
+    result.update(
+        status={k: tr(v) for k, v in STATUS_LABELS.items()},
+        status_class=STATUS_CLASSES,
+        location={k: tr(v) for k, v in LOCATION_LABELS.items()},
+        flags=flags,
+        flag_label={bit: label for bit, label, _h in flags},
+        months=_months(locale),
+    )
+    if in_request:
+        g._cempaka_texts = result
+    return result
+
+
+def flag_items(flags):
+    """[(bit, label, help)] of the flags set."""
+    return [item for item in texts()["flags"] if flags & item[0]]
+
+
+# ----- formats ---------------------------------------------------------------------------------
+
+_MONTHS = {}
+
+
+def _months(locale):
+    names = _MONTHS.get(locale)
+    if names is None:
+        from babel.dates import get_month_names
+
+        names = get_month_names("abbreviated", locale=locale)
+        names = {k: v.rstrip(".") for k, v in names.items()}
+        _MONTHS[locale] = names
+    return names
+
+
+def short_date(value):
+    """'27 Nov 2026' (the Indonesian and English abbreviations)."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = value.replace(tzinfo=dt.UTC).astimezone(WIB).date()
+    return f"{value.day} {texts()['months'][value.month]} {value.year}"
+
+
+def short_datetime(value):
+    """'27 Nov 2026 14:05 WIB' for a naive UTC timestamp."""
+    if value is None:
+        return ""
+    local = value.replace(tzinfo=dt.UTC).astimezone(WIB)
+    return f"{local.day} {texts()['months'][local.month]} {local.year} {local:%H:%M} WIB"
+
+
+def distance(metres):
+    if metres is None:
+        return ""
+    if metres < 1000:
+        return f"{format_number(metres)} m"
+    return f"{format_number(metres / 1000, 1 if metres < 100_000 else 0)} km"
+
+
+def file_size(nbytes):
+    if nbytes < 1024 * 1024:
+        return f"{format_number(max(1, nbytes / 1024))} KB"
+    return f"{format_number(nbytes / 1048576, 1)} MB"
+
+
+def megabytes(value):
+    value = float(value)
+    return format_number(value, 0 if value == int(value) else 1)
+
+
+# ----- URLs of list rows -----------------------------------------------------------------------
+
+_SENTINEL = 987654321
+
+
+class RowUrls:
+    """url_for once per endpoint and request; rows fill in their id."""
+
+    def __init__(self):
+        self._patterns = {}
+
+    def _pattern(self, endpoint, arg):
+        key = (endpoint, arg)
+        pattern = self._patterns.get(key)
+        if pattern is None:
+            pattern = url_for(endpoint, **{arg: _SENTINEL}).split(str(_SENTINEL))
+            self._patterns[key] = pattern
+        return pattern
+
+    def _build(self, endpoint, arg, value):
+        head, tail = self._pattern(endpoint, arg)
+        return f"{head}{int(value)}{tail}"
+
+    def show(self, submission_id):
+        return self._build("cempaka.show_submission", "submission_id", submission_id)
+
+    def location(self, submission_id):
+        return self._build("cempaka.show_location", "submission_id", submission_id)
+
+    def decide(self, submission_id):
+        return self._build("cempaka.decide", "submission_id", submission_id)
+
+    def revise(self, submission_id):
+        return self._build("cempaka.resubmit", "submission_id", submission_id)
+
+    def file(self, file_id):
+        return self._build("cempaka.download_file", "file_id", file_id)
+
+
+def row_urls():
+    urls = g.get("_cempaka_urls")
+    if urls is None:
+        urls = g._cempaka_urls = RowUrls()
+    return urls
+
+
+def template_globals():
+    """Registered on the Jinja environment (macros imported without context see them)."""
+    return {
+        "cempaka_texts": texts,
+        "cempaka_urls": row_urls,
+        "cempaka_fmt": SimpleNamespace(
+            date=short_date,
+            datetime=short_datetime,
+            distance=distance,
+            size=file_size,
+            mb=megabytes,
+            flags=flag_items,
+            coarse=COARSE_SIZES,
+        ),
+    }

@@ -1,0 +1,737 @@
+"""Si Cempaka's pages: submit and revise deliverables, the review queue, recap, settings."""
+
+import csv
+import datetime as dt
+import io
+import os
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from ..audit.services import record
+from ..core.responses import is_fragment_request, redirect_to, render, render_invalid
+from ..extensions import transaction
+from ..people.models import Unit, User
+from ..people.nip import normalize_nip
+from ..policy import SIGNED_IN, require, roles
+from . import labels, presenters, services, uploads
+from . import settings as cset
+from .forms import DecisionForm, OverrideForm, ResubmitForm, SettingsForm, SubmissionForm
+from .models import (
+    FLAG_BITS,
+    PENDING,
+    REVISION,
+    STATUSES,
+    Submission,
+    SubmissionFile,
+)
+
+bp = Blueprint("cempaka", __name__, url_prefix="/cempaka")
+
+NAV = [
+    ("cempaka.my_submissions", _l("WFH deliverables")),
+    ("cempaka.review_queue", _l("Review deliverables")),
+    ("cempaka.recap", _l("WFH recap")),
+    ("cempaka.edit_settings", _l("WFH settings")),
+]
+
+PER_PAGE = 20
+
+
+@bp.record_once
+def _template_globals(state):
+    state.app.jinja_env.globals.update(labels.template_globals())
+
+
+def _me():
+    return current_user._get_current_object()
+
+
+def _page():
+    try:
+        return min(max(1, int(request.args.get("page", 1))), 10_000)
+    except ValueError:
+        return 1
+
+
+def _date_arg(name):
+    try:
+        return dt.date.fromisoformat(request.args.get(name) or "")
+    except ValueError:
+        return None
+
+
+@bp.after_app_request
+def _tile_server_in_csp(response):
+    """With a tile server configured, the map pages may load images from its origin."""
+    if request.blueprint != "cempaka" or response.mimetype != "text/html":
+        return response
+    csp = response.headers.get("Content-Security-Policy")
+    if not csp:
+        return response
+    try:
+        origin = cset.cached_tile_origin()
+    except Exception:
+        return response
+    if origin and origin not in csp:
+        response.headers["Content-Security-Policy"] = csp.replace(
+            "img-src 'self' data:", f"img-src 'self' data: {origin}", 1
+        )
+    return response
+
+
+def _map_context():
+    s = cset.load()
+    return {
+        "tile_url": s.tile_url,
+        "tile_attribution": s.tile_attribution,
+        "radius_m": s.radius_m,
+        "accuracy_max_m": s.accuracy_max_m,
+    }
+
+
+# ----- employee: own deliverables --------------------------------------------------------------
+
+
+@bp.get("/")
+@roles("pegawai")
+def index():
+    return redirect_to(url_for("cempaka.my_submissions"))
+
+
+@bp.get("/mine")
+@roles("pegawai")
+def my_submissions():
+    me = _me()
+    status = request.args.get("status") or ""
+    if status not in STATUSES:
+        status = ""
+    page = _page()
+    rows, has_next = services.my_submissions(me, status=status, page=page, per_page=PER_PAGE)
+    return render(
+        "cempaka/mine.html",
+        rows=presenters.my_rows(rows),
+        status_filter=status,
+        page=page,
+        has_next=has_next,
+        counts=services.status_counts(me),
+    )
+
+
+def _location_from(form):
+    return services.parse_location(
+        form.geo_status.data,
+        form.geo_lat.data,
+        form.geo_lon.data,
+        form.geo_accuracy.data,
+        form.geo_time.data,
+    )
+
+
+def _form_context(form, submission=None):
+    s = cset.load()
+    me = _me()
+    return {
+        "form": form,
+        "submission": submission,
+        "settings": s,
+        "missing_policy": cset.missing_location_policy(me, s),
+        "has_place": me.wfh_lat is not None and me.wfh_lon is not None,
+        "today": services.today_wib().isoformat(),
+        "earliest": (services.today_wib() - dt.timedelta(days=s.max_backdate_days)).isoformat(),
+    }
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles("pegawai")
+def new_submission():
+    form = SubmissionForm()
+    if request.method == "GET":
+        form.work_date.data = services.today_wib()
+        return render("cempaka/form.html", **_form_context(form))
+    error = None
+    if form.validate_on_submit():
+        try:
+            location = _location_from(form)
+            checked = uploads.check_uploads(request.files.getlist(form.files.name), cset.load())
+            submission = services.submit(
+                _me(),
+                title=form.title.data.strip(),
+                description=(form.description.data or "").strip(),
+                work_date=form.work_date.data,
+                files=checked,
+                location=location,
+            )
+        except uploads.UploadRefused as exc:
+            form.files.errors = [exc.message]
+            error = exc.message
+        except services.CempakaError as exc:
+            error = exc.message
+            target = getattr(form, exc.field, None) if exc.field else None
+            if target is not None and hasattr(target, "errors"):
+                target.errors = [exc.message]
+        else:
+            flash(_("Your deliverable was submitted for review."), "success")
+            return redirect_to(url_for("cempaka.show_submission", submission_id=submission.id))
+    return render_invalid("cempaka/form.html", error=error, **_form_context(form))
+
+
+def _get_submission(submission_id):
+    submission = (
+        Submission.select(Submission, User)
+        .join(User, on=(Submission.employee == User.id))
+        .where(Submission.id == submission_id)
+        .first()
+    )
+    require(submission is not None)
+    return submission
+
+
+@bp.route("/<int:submission_id>/revise", methods=["GET", "POST"])
+@roles("pegawai")
+def resubmit(submission_id):
+    submission = _get_submission(submission_id)
+    me = _me()
+    require(submission.employee_id == me.id)
+    if submission.status != REVISION:
+        flash(_("This deliverable is not waiting for a revision."), "warning")
+        return redirect_to(url_for("cempaka.show_submission", submission_id=submission.id))
+    form = ResubmitForm()
+    current_files = list(
+        SubmissionFile.select().where(
+            (SubmissionFile.submission == submission.id)
+            & (SubmissionFile.version == submission.version)
+        )
+    )
+    context = {"current_files": current_files}
+    if request.method == "GET":
+        form.title.data = submission.title
+        form.description.data = submission.description
+        return render("cempaka/form.html", **_form_context(form, submission), **context)
+    error = None
+    if form.validate_on_submit():
+        try:
+            location = _location_from(form)
+            checked = uploads.check_uploads(request.files.getlist(form.files.name), cset.load())
+            services.resubmit(
+                submission,
+                me,
+                title=form.title.data.strip(),
+                description=(form.description.data or "").strip(),
+                files=checked,
+                keep_files=bool(form.keep_files.data),
+                location=location,
+            )
+        except uploads.UploadRefused as exc:
+            form.files.errors = [exc.message]
+            error = exc.message
+        except services.CempakaError as exc:
+            error = exc.message
+            target = getattr(form, exc.field, None) if exc.field else None
+            if target is not None and hasattr(target, "errors"):
+                target.errors = [exc.message]
+        else:
+            flash(_("The revised deliverable was submitted for review."), "success")
+            return redirect_to(url_for("cempaka.show_submission", submission_id=submission.id))
+    return render_invalid(
+        "cempaka/form.html", error=error, **_form_context(form, submission), **context
+    )
+
+
+# ----- one deliverable -------------------------------------------------------------------------
+
+
+@bp.get("/<int:submission_id>")
+@roles(SIGNED_IN)
+def show_submission(submission_id):
+    submission = _get_submission(submission_id)
+    me = _me()
+    require(services.can_view(me, submission, submission.employee))
+    with transaction():
+        services.record_location_view(me, submission)
+    return render(
+        "cempaka/detail.html",
+        submission=submission,
+        employee=submission.employee,
+        history=services.history(submission),
+        can_review=services.can_review(me, submission, submission.employee)
+        and submission.status == PENDING,
+        decision_form=DecisionForm(),
+        map=_map_context(),
+    )
+
+
+@bp.get("/<int:submission_id>/location")
+@roles(SIGNED_IN)
+def show_location(submission_id):
+    """The map and coordinates of one deliverable, fetched when the reader asks for them (each
+    look at someone else's coordinates is audited)."""
+    submission = _get_submission(submission_id)
+    me = _me()
+    require(services.can_view(me, submission, submission.employee))
+    with transaction():
+        services.record_location_view(me, submission)
+    return render("cempaka/_location.html", s=submission, map=_map_context())
+
+
+@bp.get("/files/<int:file_id>")
+@roles(SIGNED_IN)
+def download_file(file_id):
+    f = SubmissionFile.get_or_none(SubmissionFile.id == file_id)
+    require(f is not None)
+    submission = _get_submission(f.submission_id)
+    me = _me()
+    require(services.can_view(me, submission, submission.employee))
+    try:
+        path = uploads.path_for(f.stored_name)
+    except ValueError:
+        abort(404)
+    if not os.path.isfile(path):
+        current_app.logger.error("cempaka file %s missing from storage", f.id)
+        abort(404)
+    with transaction():
+        services.record_file_download(me, f)
+    response = send_file(
+        path,
+        mimetype=f.content_type,
+        as_attachment=True,
+        download_name=f.original_name,
+        max_age=0,
+        etag=False,
+        last_modified=None,
+        conditional=False,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+# ----- supervisor: review queue ----------------------------------------------------------------
+
+
+def _queue_filters(me):
+    f = services.QueueFilters()
+    try:
+        f.employee_id = int(request.args.get("employee") or 0) or None
+    except ValueError:
+        f.employee_id = None
+    status = request.args.get("status", "")
+    f.status = status if status in STATUSES else ""
+    try:
+        flag = int(request.args.get("flag") or 0)
+    except ValueError:
+        flag = 0
+    f.flag = flag if flag in FLAG_BITS or flag == -1 else 0
+    f.date_from = _date_arg("from")
+    f.date_to = _date_arg("to")
+    f.q = (request.args.get("q") or "").strip()[:100]
+    return f
+
+
+def _queue_args(f):
+    args = {}
+    if f.employee_id:
+        args["employee"] = f.employee_id
+    if f.status:
+        args["status"] = f.status
+    if f.flag:
+        args["flag"] = f.flag
+    if f.date_from:
+        args["from"] = f.date_from.isoformat()
+    if f.date_to:
+        args["to"] = f.date_to.isoformat()
+    if f.q:
+        args["q"] = f.q
+    return args
+
+
+def _present(rows):
+    return presenters.queue_rows(rows)
+
+
+@bp.get("/review")
+@roles("atasan")
+def review_queue():
+    me = _me()
+    filters = _queue_filters(me)
+    page = _page()
+    rows, pending_count, has_next = services.review_queue(me, filters, page, PER_PAGE)
+    context = dict(
+        rows=_present(rows),
+        pending_count=pending_count,
+        has_next=has_next,
+        page=page,
+        filters=filters,
+        args=_queue_args(filters),
+    )
+    hx = getattr(request, "htmx", None)
+    if is_fragment_request() and hx.target == "queue-rows":
+        return render("cempaka/_queue_rows.html", **context)
+    reports = list(
+        User.select(User.id, User.name)
+        .where(User.supervisor == me.id)
+        .order_by(User.name)
+        .limit(1000)
+    )
+    return render("cempaka/review.html", reports=reports, **context)
+
+
+@bp.post("/review/<int:submission_id>")
+@roles("atasan")
+def decide(submission_id):
+    submission = _get_submission(submission_id)
+    me = _me()
+    require(services.can_review(me, submission, submission.employee))
+    form = DecisionForm()
+    error = None
+    if form.validate_on_submit():
+        if form.version.data and form.version.data != submission.version:
+            error = _("This deliverable was revised meanwhile; look at the new version first.")
+        else:
+            try:
+                submission = services.decide(
+                    submission, me, form.decision.data, form.comment.data or ""
+                )
+            except services.CempakaError as exc:
+                error = exc.message
+            else:
+                if not is_fragment_request():  # an htmx caller sees the swapped row
+                    messages = {
+                        "approved": _("Approved: %(title)s", title=submission.title),
+                        "revision": _("Revision requested: %(title)s", title=submission.title),
+                        "rejected": _("Rejected: %(title)s", title=submission.title),
+                    }
+                    flash(messages[submission.status], "success")
+    else:
+        error = "; ".join(str(e) for errors in form.errors.values() for e in errors)
+    if not is_fragment_request():
+        if error:
+            flash(str(error), "danger")
+        target = request.form.get("next")
+        if target == "detail":
+            return redirect_to(url_for("cempaka.show_submission", submission_id=submission_id))
+        return redirect_to(url_for("cempaka.review_queue"))
+    [row] = _present([services.queue_row(submission_id)])
+    context = dict(row=row, error=error, comment=form.comment.data or "")
+    if error:
+        return render_invalid("cempaka/_queue_row.html", **context)
+    return render("cempaka/_queue_row.html", **context)
+
+
+@bp.post("/review/approve")
+@roles("atasan")
+def bulk_approve():
+    ids = []
+    for raw in request.form.getlist("ids"):
+        try:
+            ids.append(int(raw))
+        except ValueError:
+            continue
+    if not ids:
+        flash(_("Select the deliverables to approve."), "warning")
+        return redirect_to(url_for("cempaka.review_queue"))
+    approved, skipped = services.bulk_approve(_me(), ids)
+    if approved:
+        flash(_("%(n)d deliverables approved.", n=len(approved)), "success")
+    if skipped:
+        flash(
+            _(
+                "%(n)d were skipped: they carry flags, were decided already or are not your "
+                "direct reports'.",
+                n=skipped,
+            ),
+            "warning",
+        )
+    return redirect_to(url_for("cempaka.review_queue"))
+
+
+# ----- recap -----------------------------------------------------------------------------------
+
+
+def _recap_scope(me):
+    """(scope, employees subquery or None for all, unit) for the recap request."""
+    wanted = request.args.get("scope") or ""
+    unit = None
+    if me.has_role("kepala", "admin"):
+        scopes = ("all", "reports", "me")
+        default = "all"
+    elif me.has_role("atasan"):
+        scopes = ("reports", "me")
+        default = "reports"
+    else:
+        scopes = ("me",)
+        default = "me"
+    scope = wanted if wanted in scopes else default
+    if scope == "me":
+        employees = User.select(User.id).where(User.id == me.id)
+    elif scope == "reports":
+        employees = User.select(User.id).where(User.supervisor == me.id)
+    else:
+        try:
+            unit_id = int(request.args.get("unit") or 0)
+        except ValueError:
+            unit_id = 0
+        unit = Unit.get_or_none(Unit.id == unit_id) if unit_id else None
+        employees = User.select(User.id).where(User.unit == unit.id) if unit else None
+    return scope, scopes, employees, unit
+
+
+def _recap_month():
+    text = request.args.get("month") or ""
+    try:
+        year, month = (int(p) for p in text.split("-"))
+        return dt.date(year, month, 1)
+    except ValueError:
+        return services.today_wib().replace(day=1)
+
+
+RECAP_PAGE = 50
+
+
+@bp.get("/recap")
+@roles("pegawai", "atasan", "kepala", "admin")
+def recap():
+    me = _me()
+    month = _recap_month()
+    scope, scopes, employees, unit = _recap_scope(me)
+    rows = services.recap(month, employees)
+    page = _page()
+    pages = max(1, -(-len(rows) // RECAP_PAGE))
+    page = min(page, pages)
+    totals = {
+        key: sum(getattr(r, key) for r in rows)
+        for key in (
+            "approved_days",
+            "pending_days",
+            "revision_days",
+            "rejected_days",
+            "submissions",
+        )
+    }
+    units = list(Unit.select().order_by(Unit.name)) if "all" in scopes else []
+    return render(
+        "cempaka/recap.html",
+        rows=rows[(page - 1) * RECAP_PAGE : page * RECAP_PAGE],
+        total_rows=len(rows),
+        totals=totals,
+        page=page,
+        pages=pages,
+        month=month,
+        prev_month=(month - dt.timedelta(days=1)).replace(day=1),
+        next_month=(month + dt.timedelta(days=32)).replace(day=1),
+        scope=scope,
+        scopes=scopes,
+        unit=unit,
+        units=units,
+        working_days=services.working_days(month, cset.load()),
+    )
+
+
+def _safe_cell(value):
+    """Spreadsheet formula injection: text starting like a formula is written as text."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+@bp.get("/recap/export")
+@roles("pegawai", "atasan", "kepala", "admin")
+def export_recap():
+    me = _me()
+    month = _recap_month()
+    scope, _scopes, employees, unit = _recap_scope(me)
+    fmt = request.args.get("format", "csv")
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    rows = services.recap(month, employees)
+    header = [
+        _("Name"),
+        "NIP",
+        _("Unit"),
+        _("Days approved"),
+        _("Days pending"),
+        _("Days in revision"),
+        _("Days rejected"),
+        _("Deliverables"),
+    ]
+    data = [
+        [
+            r.name,
+            r.nip,
+            r.unit,
+            r.approved_days,
+            r.pending_days,
+            r.revision_days,
+            r.rejected_days,
+            r.submissions,
+        ]
+        for r in rows
+    ]
+    with transaction():
+        record(
+            "cempaka.recap_exported",
+            object_type="Recap",
+            object_id=month.strftime("%Y-%m"),
+            actor=me,
+            detail={
+                "scope": scope,
+                "unit": unit.code if unit else None,
+                "format": fmt,
+                "rows": len(rows),
+            },
+        )
+    filename = f"rekap-wfh-{month:%Y-%m}-{scope}.{fmt}"
+    if fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf)
+        writer.writerow(header)
+        for line in data:
+            writer.writerow([_safe_cell(v) for v in line])
+        body = "\ufeff" + buf.getvalue()  # BOM: Excel opens UTF-8 names correctly
+        response = Response(body, mimetype="text/csv; charset=utf-8")
+    else:
+        from openpyxl import Workbook
+
+        wb = Workbook(write_only=True)
+        ws = wb.create_sheet(month.strftime("%Y-%m"))
+        ws.append(header)
+        for line in data:
+            ws.append([_safe_cell(v) for v in line])
+        out = io.BytesIO()
+        wb.save(out)
+        response = Response(
+            out.getvalue(),
+            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+# ----- admin: settings -------------------------------------------------------------------------
+
+
+def _override_form():
+    form = OverrideForm(prefix="ov")
+    form.unit.choices = [(0, "—")] + [(u.id, u.name) for u in Unit.select().order_by(Unit.name)]
+    return form
+
+
+def _settings_context(form, override_form):
+    items = []
+    unit_names = {u.id: u.name for u in Unit.select()}
+    overrides = cset.overrides()
+    user_ids = [oid for kind, oid, _v in overrides if kind == "user"]
+    users = {u.id: u for u in User.select().where(User.id.in_(user_ids))} if user_ids else {}
+    for kind, oid, value in overrides:
+        if kind == "unit":
+            label = unit_names.get(oid)
+        else:
+            u = users.get(oid)
+            label = f"{u.name} ({u.display_nip})" if u else None
+        if label:
+            items.append((kind, oid, label, value))
+    return {"form": form, "override_form": override_form, "overrides": items}
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@roles("admin")
+def edit_settings():
+    current = cset.load(fresh=True)
+    form = SettingsForm()
+    if request.method == "GET":
+        for name in cset.DEFAULTS:
+            value = getattr(current, name)
+            getattr(form, name).data = list(value) if isinstance(value, tuple) else value
+        return render("cempaka/settings.html", **_settings_context(form, _override_form()))
+    if form.validate_on_submit():
+        limit_mb = current_app.config.get("MAX_CONTENT_LENGTH", 25 * 1024 * 1024) / 1048576
+        if float(form.max_total_mb.data) >= limit_mb:
+            form.max_total_mb.errors = [
+                _(
+                    "The server accepts at most %(n)s MB per request; choose less.",
+                    n=labels.megabytes(round(limit_mb)),
+                )
+            ]
+        else:
+            values = {name: getattr(form, name).data for name in cset.DEFAULTS}
+            for name in ("max_file_mb", "max_total_mb"):
+                values[name] = float(values[name])
+            values["work_days"] = sorted(int(d) for d in values["work_days"])
+            values["tile_attribution"] = (values["tile_attribution"] or "").strip()
+            with transaction():
+                changed = cset.save(values)
+                if changed:
+                    record(
+                        "cempaka.settings_changed",
+                        object_type="Setting",
+                        object_id="cempaka",
+                        detail={"changed": changed},
+                    )
+            flash(_("The WFH settings were saved."), "success")
+            return redirect_to(url_for("cempaka.edit_settings"))
+    return render_invalid("cempaka/settings.html", **_settings_context(form, _override_form()))
+
+
+@bp.post("/settings/overrides")
+@roles("admin")
+def add_override():
+    form = _override_form()
+    error = None
+    if form.validate_on_submit():
+        if form.kind.data == "unit":
+            unit = Unit.get_or_none(Unit.id == form.unit.data) if form.unit.data else None
+            target = ("unit", unit.id) if unit else None
+            if unit is None:
+                error = _("Choose a unit.")
+        else:
+            user = User.get_or_none(User.nip == normalize_nip(form.nip.data or ""))
+            target = ("user", user.id) if user else None
+            if user is None:
+                error = _("No employee has this NIP.")
+        if error is None:
+            with transaction():
+                cset.set_override(target[0], target[1], form.value.data)
+                record(
+                    "cempaka.override_set",
+                    object_type=target[0].capitalize(),
+                    object_id=target[1],
+                    detail={"missing_location": form.value.data},
+                )
+            flash(_("The exception was saved."), "success")
+            return redirect_to(url_for("cempaka.edit_settings"))
+    else:
+        error = _("Check the exception's fields.")
+    flash(error, "danger")
+    return redirect_to(url_for("cempaka.edit_settings"))
+
+
+@bp.post("/settings/overrides/delete")
+@roles("admin")
+def remove_override():
+    kind = request.form.get("kind")
+    try:
+        object_id = int(request.form.get("id") or "")
+    except ValueError:
+        abort(404)
+    if kind not in ("unit", "user"):
+        abort(404)
+    with transaction():
+        removed = cset.remove_override(kind, object_id)
+        if removed:
+            record("cempaka.override_removed", object_type=kind.capitalize(), object_id=object_id)
+    if removed:
+        flash(_("The exception was removed."), "success")
+    return redirect_to(url_for("cempaka.edit_settings"))

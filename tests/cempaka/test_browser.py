@@ -1,0 +1,164 @@
+"""Real Chromium with emulated geolocation: submit with location granted and denied, review
+inline, resubmit a revision, and the e-mails at the test SMTP server."""
+
+import re
+
+import pytest
+
+from intranet.cempaka.models import Submission, SubmissionVersion
+from tests.conftest import browser_login
+
+from .conftest import HOME, pdf_bytes
+
+pytestmark = pytest.mark.browser
+
+GRANTED = {"latitude": HOME[0] + 0.0009, "longitude": HOME[1] - 0.0004, "accuracy": 18}
+
+
+def _context(browser, live_server, granted=True, position=GRANTED):
+    options = {"base_url": live_server.url, "locale": "en-US"}
+    if granted:
+        options.update(geolocation=position, permissions=["geolocation"])
+    context = browser.new_context(**options)
+    context.set_default_timeout(15000)
+    return context
+
+
+def _attach(page, name="laporan.pdf", data=None):
+    page.set_input_files(
+        "#files",
+        files=[{"name": name, "mimeType": "application/pdf", "buffer": data or pdf_bytes(name)}],
+    )
+
+
+def _open_form_via_navigation(page):
+    """Reach the form the way staff do: boosted links from the home page."""
+    page.click("#nav-links a[data-endpoint='cempaka.my_submissions']")
+    page.wait_for_url("**/cempaka/mine")
+    page.click("#new-deliverable")
+    page.wait_for_url("**/cempaka/new")
+    page.wait_for_function("() => window.L !== undefined")  # the page's own scripts are loaded
+
+
+def _submission_id(page):
+    match = re.search(r"/cempaka/(\d+)$", page.url)
+    assert match, page.url
+    return int(match.group(1))
+
+
+def test_submit_with_location_granted(browser, live_server, office):
+    context = _context(browser, live_server)
+    page = context.new_page()
+    browser_login(page, office.emp.email)
+    _open_form_via_navigation(page)
+    page.fill("#title", "Laporan verifikasi berkas paspor")
+    page.fill("#description", "Dikerjakan dari rumah.")
+    _attach(page)
+    page.click("#cempaka-submit")
+    page.wait_for_url(re.compile(r".*/cempaka/\d+$"))
+    s = Submission.get_by_id(_submission_id(page))
+    assert s.location_status == "ok"
+    assert s.lat == pytest.approx(GRANTED["latitude"], abs=1e-9)
+    assert s.lon == pytest.approx(GRANTED["longitude"], abs=1e-9)
+    assert s.accuracy_m == pytest.approx(18)
+    assert s.device_time is not None
+    assert 90 < s.distance_m < 120  # ~100 m from the registered place
+    assert not s.flags & 1 and not s.flags & 2 and not s.flags & 4  # location, accuracy, radius
+    # the detail page shows the map (Leaflet drew it, no tiles configured) and the coordinates
+    page.wait_for_selector(".cempaka-map.leaflet-container")
+    assert page.locator("[data-coords]").inner_text().startswith(f"{s.lat:.6f}")
+    assert page.locator("img.leaflet-tile").count() == 0  # nothing loaded from outside
+    context.close()
+
+
+def test_submit_with_location_denied(browser, live_server, office):
+    context = _context(browser, live_server, granted=False)
+    page = context.new_page()
+    browser_login(page, office.emp.email)
+    page.goto("/cempaka/new")
+    page.fill("#title", "Rekap antrean layanan")
+    _attach(page, "rekap.pdf")
+    page.click("#cempaka-submit")
+    page.wait_for_url(re.compile(r".*/cempaka/\d+$"))
+    s = Submission.get_by_id(_submission_id(page))
+    assert s.location_status == "denied"
+    assert s.lat is None and s.lon is None and s.accuracy_m is None
+    assert s.flags & 1  # no location
+    assert "Lokasi ditolak" in page.inner_text("main")  # Indonesian by default
+    context.close()
+
+
+def test_denied_location_blocks_when_the_office_says_so(browser, live_server, office, app_ctx):
+    from intranet.cempaka import settings as cset
+
+    cset.set_override("user", office.emp.id, "block")
+    context = _context(browser, live_server, granted=False)
+    page = context.new_page()
+    browser_login(page, office.emp.email)
+    page.goto("/cempaka/new")
+    assert "tidak dapat dikirim" in page.inner_text("#missing-policy")
+    page.fill("#title", "Laporan tanpa lokasi")
+    _attach(page)
+    page.click("#cempaka-submit")
+    page.wait_for_selector("#form-error")
+    assert "Lokasi Anda diperlukan" in page.inner_text("#form-error")
+    assert Submission.select().count() == 0
+    context.close()
+
+
+def test_review_inline_then_resubmit_and_emails(
+    browser, live_server, office, make_submission, run_jobs, mail_sink
+):
+    first = make_submission(office.emp, title="Laporan verifikasi paspor")
+    second = make_submission(office.emp, title="Notulen rapat Timpora")
+    make_submission(office.stranger, title="Bukan bawahan Siti")
+
+    boss = _context(browser, live_server)
+    page = boss.new_page()
+    page.on("dialog", lambda d: d.accept())
+    browser_login(page, office.boss.email)
+    page.click("#nav-links a[data-endpoint='cempaka.review_queue']")
+    page.wait_for_url("**/cempaka/review")
+    assert "Bukan bawahan Siti" not in page.inner_text("#queue-rows")
+    # approve the first inline
+    page.click(f"#sub-{first.id} button[value=approved]")
+    page.wait_for_selector(f"#sub-{first.id}[data-status=approved]")
+    # ask a revision of the second, with a comment
+    page.fill(f"#comment-{second.id}", "Lampirkan daftar hadir rapat.")
+    page.click(f"#sub-{second.id} button[value=revision]")
+    page.wait_for_selector(f"#sub-{second.id}[data-status=revision]")
+    assert "Lampirkan daftar hadir" in page.inner_text(f"#sub-{second.id}")
+    # the map of a row opens on request
+    page.click(f"#sub-{first.id} .cempaka-map-button")
+    page.wait_for_selector(f"#loc-{first.id} .cempaka-map.leaflet-container")
+    assert Submission.get_by_id(first.id).status == "approved"
+    assert Submission.get_by_id(second.id).status == "revision"
+    boss.close()
+
+    # the employee revises and resubmits, with a fresh location
+    moved = {"latitude": HOME[0] + 0.0002, "longitude": HOME[1] + 0.0002, "accuracy": 9}
+    employee = _context(browser, live_server, position=moved)
+    page = employee.new_page()
+    browser_login(page, office.emp.email)
+    page.goto(f"/cempaka/{second.id}")
+    page.click("#revise-button")
+    page.wait_for_url(f"**/cempaka/{second.id}/revise")
+    assert "Lampirkan daftar hadir rapat." in page.inner_text("#revision-comment")
+    page.fill("#title", "Notulen rapat Timpora (dengan daftar hadir)")
+    _attach(page, "daftar-hadir.pdf")
+    page.click("#cempaka-submit")
+    page.wait_for_url(f"**/cempaka/{second.id}")
+    s = Submission.get_by_id(second.id)
+    assert (s.status, s.version, s.file_count) == ("pending", 2, 2)
+    assert s.lat == pytest.approx(moved["latitude"], abs=1e-9)
+    assert SubmissionVersion.get(SubmissionVersion.submission == s.id).version == 1
+    assert page.locator("#history li").count() == 2
+    employee.close()
+
+    # the decisions reached the employee by e-mail
+    run_jobs()
+    messages = mail_sink.wait_for(2)
+    to_employee = mail_sink.to(office.emp.email)
+    assert len(to_employee) == 2, [m["Subject"] for m in messages]
+    texts = " ".join(mail_sink.text_of(m) for m in to_employee)
+    assert "Laporan verifikasi paspor" in texts and "Lampirkan daftar hadir rapat." in texts
