@@ -155,6 +155,11 @@ class EmployeeLinesForm(FlaskForm):
 
 class ImportForm(FlaskForm):
     file = FileField(
-        _l("CSV or XLSX file"), validators=[FileRequired(_l("Choose a .csv or .xlsx file."))]
+        _l("CSV or XLSX file"),
+        validators=[FileRequired(_l("Choose a .csv or .xlsx file."))],
+        render_kw={
+            "accept": ".csv,.xlsx,text/csv,"
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        },
     )
     replace = BooleanField(_l("Replace all lines of this run"))
