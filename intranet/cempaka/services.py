@@ -840,6 +840,7 @@ def my_submissions(employee, status="", page=1, per_page=20):
 
 def status_counts(employee):
     """{status: count} of one employee (index-only over (employee, status, work_date))."""
+
     def build(employee):
         return (
             Submission.select(Submission.status, fn.COUNT(Submission.id).alias("n"))
