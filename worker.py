@@ -1,8 +1,12 @@
 """RQ worker with the scheduler, running inside the intranet's app context.
 
-    python worker.py [--burst] [queue ...]
+    python worker.py [--burst] [--tick SECONDS] [--every NAME=SECONDS ...] [queue ...]
 
 Jobs carry row ids only and open their own database connection (see intranet.notify.jobs).
+Besides RQ's own scheduler (``enqueue_at``/``enqueue_in``), each worker runs the periodic-job
+runner (intranet.notify.scheduler): the ``@periodic`` registry, each slot started once however
+many workers run, each run recorded for admins. ``--every`` overrides a job's interval (tests,
+demos); ``--no-periodic`` leaves the periodic jobs to other workers.
 """
 
 import argparse
@@ -34,7 +38,20 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("queues", nargs="*")
     parser.add_argument("--burst", action="store_true", help="stop when the queues are empty")
+    parser.add_argument("--tick", type=float, default=5.0, help="periodic runner tick (s)")
+    parser.add_argument(
+        "--every",
+        action="append",
+        default=[],
+        metavar="NAME=SECONDS",
+        help="run the periodic job NAME every SECONDS instead of its own schedule",
+    )
+    parser.add_argument("--no-periodic", action="store_true", help="do not run periodic jobs")
     args = parser.parse_args(argv)
+    overrides = {}
+    for item in args.every:
+        name, _, seconds = item.partition("=")
+        overrides[name] = int(seconds)
     app = create_app()
     os.register_at_fork(after_in_child=_forget_inherited_connections)
     with app.app_context():
@@ -43,8 +60,18 @@ def main(argv=None):
         connection = get_redis()
         queues = args.queues or [app.config["RQ_QUEUE"]]
         load_job_modules()
+        runner = None
+        if not args.no_periodic and not args.burst:
+            from intranet.notify.scheduler import start_process
+
+            runner = start_process(app, tick_seconds=args.tick, every_overrides=overrides)
         worker = Worker(queues, connection=connection, serializer=JSONSerializer)
-        worker.work(with_scheduler=True, burst=args.burst)
+        try:
+            worker.work(with_scheduler=True, burst=args.burst)
+        finally:
+            if runner is not None and runner.is_alive():
+                runner.terminate()
+                runner.join(10)
     return 0
 
 

@@ -15,11 +15,16 @@ from .extensions import babel, csrf, db, htmx, init_database, login_manager, mai
 # a list of (endpoint, label) shown to whoever the endpoint's policy admits.
 FEATURES = [
     "intranet.core.views",
-    "intranet.auth.views",
+    "intranet.cempaka.views",
+    "intranet.anggrek.views",
+    "intranet.emak.views",
+    "intranet.jali.views",
+    "intranet.owl.views",
     "intranet.people.views",
+    "intranet.notify.views",
     "intranet.audit.views",
     "intranet.mailcatcher.views",
-    "intranet.cempaka.views",
+    "intranet.auth.views",
 ]
 
 

@@ -42,7 +42,11 @@ ROLE_ACCOUNTS = [
 
 # Modules with a ``load(fake, accounts)`` function, run after the people are in place.
 DEMO_MODULES = [
+    "intranet.owl.demo",
+    "intranet.emak.demo",
     "intranet.cempaka.demo",
+    "intranet.anggrek.demo",
+    "intranet.jali.demo",
 ]
 
 # Office location (Jl. Merpati Blok B-12 No. 3, Kemayoran): WFH homes are scattered around Jakarta.

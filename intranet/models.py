@@ -25,7 +25,11 @@ MODEL_MODULES = [
     "intranet.audit.models",
     "intranet.core.models",
     "intranet.notify.models",
+    "intranet.owl.models",
+    "intranet.emak.models",
     "intranet.cempaka.models",
+    "intranet.anggrek.models",
+    "intranet.jali.models",
 ]
 
 

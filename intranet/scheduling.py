@@ -21,7 +21,11 @@ from dataclasses import dataclass
 
 JOB_MODULES = [
     "intranet.notify.jobs",
+    "intranet.owl.jobs",
+    "intranet.emak.jobs",
     "intranet.cempaka.jobs",
+    "intranet.anggrek.jobs",
+    "intranet.jali.jobs",
 ]
 
 

@@ -41,6 +41,23 @@ def reconcile():
         return run()
 
 
+RUN_HISTORY_DAYS = 30
+
+
+@periodic("notify.purge_run_history", daily_at="02:30")
+def purge_run_history():
+    """Scheduler runs are kept 30 days (the reconciler alone records 1,440 runs a day)."""
+    import datetime as dt
+
+    from ..models import utcnow
+    from .models import ScheduledRun
+
+    cutoff = utcnow() - dt.timedelta(days=RUN_HISTORY_DAYS)
+    with db_session():
+        deleted = ScheduledRun.delete().where(ScheduledRun.slot < cutoff).execute()
+    return f"{deleted} run(s) older than {RUN_HISTORY_DAYS} days deleted"
+
+
 def run_periodic(run_id):
     """Run one slot of a periodic job (enqueued by the scheduler runner)."""
     from .scheduler import execute_run

@@ -2,32 +2,33 @@
 
 1. Claim: one conditional UPDATE moves the job's due queued/failed rows to ``sending`` under a
    claim token; rows another worker holds, or already sent, are not touched.
-2. Send each claimed row and mark it ``sent`` (its own committed UPDATE) right after the server
-   accepts it. A worker killed between acceptance and that UPDATE leaves one row that is sent
-   again later: at most one duplicate per crash, with the same Message-ID.
+2. Send each claimed row and mark it ``sent`` (its own committed UPDATE) once the server has
+   accepted it, at the latest while the server answers the next message's MAIL FROM - always
+   before the next message can be accepted. A worker killed between an acceptance and that
+   UPDATE leaves one row that is sent again later: at most one duplicate per crash, carrying
+   the same Message-ID.
 3. Transient failures (connection refused or lost, 4xx) mark the row ``failed`` with a backoff;
    a permanent 5xx refusal marks it ``dead`` at once. Past ``max_attempts`` a row is ``dead``.
 4. While sending, the claim is refreshed now and then, so the reconciler (which resets rows left
    ``sending`` past the timeout) never takes rows from a live worker.
 
-Rendering the next message overlaps the wait for the server's reply to the current one (a
-small producer thread with its own app context), which keeps a worker close to the speed of a bare
-smtplib loop.
+While the server digests one message (between the end of DATA and its reply), the worker
+renders the next one: the only real work of a batch overlaps the server's, which keeps a worker
+close to the speed of a bare smtplib loop without threads.
 """
 
 import datetime as dt
 import logging
-import queue
 import random
+import re
 import smtplib
-import threading
 import time
 import uuid
 
 from flask import current_app
 from flask_mail import Connection
 
-from ..extensions import transaction
+from ..extensions import db, transaction
 from ..models import utcnow
 from . import settings as cfg
 from .models import DEAD, FAILED, QUEUED, SENDABLE, SENDING, SENT, OutboxMessage
@@ -43,7 +44,6 @@ from .rendering import (
 log = logging.getLogger(__name__)
 
 PAUSE_CHECK_SECONDS = 1.0
-PREFETCH = 32
 
 
 class _Connection(Connection):
@@ -93,6 +93,20 @@ def _is_permanent(exc):
     return False
 
 
+class _Row:
+    """What sending needs of a claimed row (lighter than a model instance, per message)."""
+
+    __slots__ = ("id", "key", "to_address", "cc", "language", "template", "context", "attempts")
+
+    def __init__(self, *values):
+        for name, value in zip(self.__slots__, values, strict=True):
+            setattr(self, name, value)
+
+    @property
+    def cc_list(self):
+        return [a for a in self.cc.split(",") if a]
+
+
 class Batch:
     def __init__(self, ids, job_id=""):
         self.ids = sorted({int(i) for i in ids})
@@ -121,11 +135,14 @@ class Batch:
                     & (OutboxMessage.send_after <= now)
                 ).execute()
             self._release_unclaimed()
-        return list(
-            OutboxMessage.select()
+        fields = [getattr(OutboxMessage, name) for name in _Row.__slots__]
+        return [
+            _Row(*values)
+            for values in OutboxMessage.select(*fields)
             .where((OutboxMessage.claim == self.claim) & (OutboxMessage.status == SENDING))
             .order_by(OutboxMessage.id)
-        )
+            .tuples()
+        ]
 
     def _release_unclaimed(self):
         """Rows of this job that it will not send (not due yet, or paused) no longer belong to
@@ -169,25 +186,23 @@ class Batch:
     # ----- outcomes -----
 
     def mark_sent(self, row, message_id, subject, note=""):
-        now = _now()
-        fields = {
-            "status": SENT,
-            "sent_at": now,
-            "message_id": message_id[:255],
-            "subject": subject[:255],
-            "attempts": OutboxMessage.attempts + 1,
-            "claim": "",
-            "updated_at": now,
-        }
-        if note:
-            fields["last_error"] = note
-        context = loads_context(row.context)
+        """Right after the server accepted the message: its own committed statement (the hot
+        path of a batch, so plain SQL rather than the query builder)."""
+        now = OutboxMessage.sent_at.db_value(_now())
+        db.execute_sql(
+            _mark_sent_sql(), (SENT, now, message_id[:255], subject[:255], note, now, row.id)
+        )
+        context = loads_context(row.context) if f'"{SECRET_PREFIX}' in row.context else {}
         if any(k.startswith(SECRET_PREFIX) for k in context):
             # Secrets (a reset link) are only needed to render the mail: gone once it is sent.
-            fields["context"] = dumps_context(
-                {k: (REDACTED if k.startswith(SECRET_PREFIX) else v) for k, v in context.items()}
-            )
-        OutboxMessage.update(**fields).where(OutboxMessage.id == row.id).execute()
+            OutboxMessage.update(
+                context=dumps_context(
+                    {
+                        k: (REDACTED if k.startswith(SECRET_PREFIX) else v)
+                        for k, v in context.items()
+                    }
+                )
+            ).where(OutboxMessage.id == row.id).execute()
         self.sent += 1
 
     def mark_failed(self, rows, exc, permanent=False):
@@ -244,36 +259,48 @@ class Batch:
         rows = self.claim_rows()
         if not rows:
             return self.summary()
-        app = current_app._get_current_object()
-        renderer = _Renderer(app, rows)
-        renderer.start()
+        mail = current_app.extensions["mail"]
         conn = None
+        rendered = {}
         refresh_every = max(0.2, self.settings["sending_timeout_seconds"] / 5)
         last_refresh = last_pause_check = time.monotonic()
-        _Connection.timeout = self.settings["smtp_timeout_seconds"]
+        # The "sent" mark of the previous message is written while the server answers this
+        # message's MAIL FROM, never later than that: a crash can leave at most one message
+        # accepted but unmarked (the one duplicate), as with marking it before moving on.
+        unmarked = []
+
+        def mark_previous():
+            while unmarked:
+                self.mark_sent(*unmarked.pop())
+
         index = 0
         try:
             while index < len(rows):
                 row = rows[index]
                 tick = time.monotonic()
                 if tick - last_refresh >= refresh_every:
+                    mark_previous()
                     self.refresh_claim()
                     last_refresh = tick
                 if tick - last_pause_check >= PAUSE_CHECK_SECONDS:
                     last_pause_check = tick
                     if cfg.is_paused():
+                        mark_previous()
                         self.release(rows[index:])
                         break
-                item = renderer.next()
+                item = rendered.pop(index, None) or _render(row)
                 if isinstance(item, Exception):
                     log.error("outbox row %s cannot be rendered: %s", row.id, item)
+                    mark_previous()
                     self.mark_failed([row], f"rendering failed: {item}", permanent=True)
                     index += 1
                     continue
                 envelope_from, recipients, data, message_id, subject = item
                 if conn is None:
+                    mark_previous()
                     try:
-                        conn = _Connection(app.extensions["mail"])
+                        conn = _Connection(mail)
+                        conn.timeout = self.settings["smtp_timeout_seconds"]
                         conn.host = conn.configure_host()
                     except (OSError, smtplib.SMTPException) as exc:
                         conn = None
@@ -283,36 +310,48 @@ class Batch:
                             len(rows) - index,
                         )
                         self.mark_failed(rows[index:], exc)
-                        index = len(rows)
                         break
+
+                def render_next(following=index + 1):
+                    if following < len(rows) and following not in rendered:
+                        rendered[following] = _render(rows[following])
+
                 try:
-                    refused = conn.host.sendmail(envelope_from, recipients, data)
+                    refused = _transmit(
+                        conn.host,
+                        envelope_from,
+                        recipients,
+                        data,
+                        after_mail=mark_previous,
+                        while_waiting=render_next,
+                    )
                 except (
                     smtplib.SMTPRecipientsRefused,
                     smtplib.SMTPSenderRefused,
                     smtplib.SMTPDataError,
                 ) as exc:
-                    # The server answered; the connection stays usable for the next row.
+                    # The server answered: 5xx is final, 4xx is retried later.
+                    mark_previous()
                     self.mark_failed([row], exc, permanent=_is_permanent(exc))
-                    index += 1
-                    continue
                 except (OSError, smtplib.SMTPException) as exc:
-                    # Connection lost (or 421): this row's fate is unknown, retry it later;
-                    # the next row opens a new connection.
+                    # Connection lost: this row's fate is unknown, so it is retried later (the
+                    # one possible duplicate); the next row opens a new connection.
+                    mark_previous()
                     self.mark_failed([row], exc)
                     _close(conn)
                     conn = None
-                    index += 1
-                    continue
-                note = ""
-                if refused:
-                    note = "some recipients refused: " + "; ".join(
-                        f"{a}: {c} {_dec(m)}" for a, (c, m) in refused.items()
-                    )
-                self.mark_sent(row, message_id, subject, note)
+                else:
+                    note = ""
+                    if refused:
+                        note = "some recipients refused: " + "; ".join(
+                            f"{a}: {c} {_dec(m)}" for a, (c, m) in refused.items()
+                        )
+                    unmarked.append((row, message_id, subject, note))
+                if conn is not None and getattr(conn.host, "sock", None) is None:
+                    conn = None  # the server closed the connection (421)
                 index += 1
+            mark_previous()
         finally:
-            renderer.stop()
             _close(conn)
         return self.summary()
 
@@ -348,52 +387,80 @@ def _close(conn):
             pass
 
 
-class _Renderer:
-    """Renders rows ahead of the sender in a thread of its own (own app context, so its own
-    forced locale). Items come out in row order: a tuple, or the exception rendering raised."""
+def _render(row):
+    """The row as (envelope from, recipients, bytes, Message-ID, subject), or the exception that
+    rendering raised (reported per row; it never stops the batch)."""
+    try:
+        subject, text, html = render_email(row.template, loads_context(row.context), row.language)
+        envelope_from, recipients, data, message_id = build_message(row, subject, text, html)
+    except Exception as exc:
+        return exc
+    return envelope_from, recipients, data, message_id, subject
 
-    def __init__(self, app, rows):
-        self.app = app
-        self.rows = rows
-        self.items = queue.Queue(maxsize=PREFETCH)
-        self.stopping = threading.Event()
-        self.thread = threading.Thread(target=self._work, name="outbox-render", daemon=True)
 
-    def start(self):
-        self.thread.start()
+_LEADING_DOT = re.compile(rb"(?m)^\.")
 
-    def _work(self):
-        with self.app.app_context():
-            for row in self.rows:
-                if self.stopping.is_set():
-                    return
-                try:
-                    context = loads_context(row.context)
-                    subject, text, html = render_email(row.template, context, row.language)
-                    envelope_from, recipients, data, message_id = build_message(
-                        row, subject, text, html
-                    )
-                    item = (envelope_from, recipients, data, message_id, subject)
-                except Exception as exc:
-                    item = exc
-                while not self.stopping.is_set():
-                    try:
-                        self.items.put(item, timeout=0.2)
-                        break
-                    except queue.Full:
-                        continue
 
-    def next(self):
-        while True:
-            try:
-                return self.items.get(timeout=1.0)
-            except queue.Empty:
-                if not self.thread.is_alive() and self.items.empty():
-                    return RuntimeError("renderer stopped")
+def _reset(host):
+    try:
+        host.rset()
+    except smtplib.SMTPServerDisconnected:
+        pass
 
-    def stop(self):
-        self.stopping.set()
-        self.thread.join(timeout=5)
+
+def _fail(host, code, exc):
+    if code == 421:
+        host.close()
+    else:
+        _reset(host)
+    raise exc
+
+
+def _transmit(host, envelope_from, recipients, data, after_mail=None, while_waiting=None):
+    """smtplib's ``sendmail`` step by step, with two hooks that use the time the server takes to
+    answer: ``after_mail`` runs once MAIL FROM is on the wire, ``while_waiting`` once the whole
+    message is, each before the server's reply is read. Returns the recipients the server
+    refused while accepting the message for the others."""
+    host.ehlo_or_helo_if_needed()
+    options = f" size={len(data)}" if host.does_esmtp and host.has_extn("size") else ""
+    host.putcmd("mail", f"FROM:{smtplib.quoteaddr(envelope_from)}{options}")
+    if after_mail is not None:
+        after_mail()
+    code, reply = host.getreply()
+    if code != 250:
+        _fail(host, code, smtplib.SMTPSenderRefused(code, reply, envelope_from))
+    refused = {}
+    for recipient in recipients:
+        code, reply = host.rcpt(recipient)
+        if code not in (250, 251):
+            refused[recipient] = (code, reply)
+            if code == 421:
+                _fail(host, code, smtplib.SMTPRecipientsRefused(refused))
+    if len(refused) == len(recipients):
+        _fail(host, 0, smtplib.SMTPRecipientsRefused(refused))
+    host.putcmd("data")
+    code, reply = host.getreply()
+    if code != 354:
+        _fail(host, code, smtplib.SMTPDataError(code, reply))
+    payload = _LEADING_DOT.sub(b"..", data)
+    if not payload.endswith(b"\r\n"):
+        payload += b"\r\n"
+    host.send(payload + b".\r\n")
+    if while_waiting is not None:
+        while_waiting()
+    code, reply = host.getreply()
+    if code != 250:
+        _fail(host, code, smtplib.SMTPDataError(code, reply))
+    return refused
+
+
+def _mark_sent_sql():
+    p = db.obj.param
+    return (
+        f'UPDATE "outbox_message" SET "status" = {p}, "sent_at" = {p}, "message_id" = {p}, '
+        f'"subject" = {p}, "last_error" = {p}, "attempts" = "attempts" + 1, "claim" = \'\', '
+        f'"updated_at" = {p} WHERE "id" = {p}'
+    )
 
 
 def send_rows(ids, job_id=""):

@@ -11,6 +11,17 @@ commits (peewee ``after_commit``), or at once when there is no transaction. Rows
 transaction share jobs of up to ``batch_size`` rows. The same key twice yields one row and one
 message. RQ delivers at least once; exactly-once per recipient comes from this table: a worker
 claims rows with a conditional UPDATE and marks each row sent right after the server accepts it.
+
+Good to know when writing e-mails:
+
+* ``context`` is JSON plus ``date``, ``datetime`` and ``Decimal`` (they come back as such, so
+  the templates can use ``|wib``, ``|id_date``, ``|rupiah``). Keys starting with ``secret_``
+  (e.g. a link that signs someone in) are hidden from admins and wiped once the mail is sent.
+* ``send_after`` in the future: the row waits; the reconciler hands it to a worker when due
+  (within a minute).
+* The returned row has ``was_created`` (False when the key already existed).
+* ``status_counts(kind=..., key_prefix=...)`` gives {status: n} for a progress bar, and
+  ``retry_messages(ids)`` re-sends failed or dead rows (never a sent one).
 """
 
 import datetime as dt
@@ -22,16 +33,17 @@ import redis
 from flask_babel import lazy_gettext as _l
 from peewee import Case, fn
 
-from ..extensions import db, get_queue, transaction
+from ..extensions import db, get_queue, is_postgres, transaction
 from ..models import utcnow
 from . import settings as cfg
-from .models import DEAD, FAILED, QUEUED, SENDABLE, SENDING, OutboxMessage
+from .models import DEAD, FAILED, QUEUED, SENDABLE, SENDING, STATUSES, OutboxMessage
 from .rendering import check_templates, dumps_context
 
 log = logging.getLogger(__name__)
 
 LANGUAGES = ("id", "en")
 SEND_JOB = "intranet.notify.jobs.send_batch"
+_CHECKED_TEMPLATES = set()
 SEND_JOB_TIMEOUT = 3600  # a batch over a slow server; rows are re-claimed if the worker dies
 ALIVE_JOB_STATUSES = {"queued", "scheduled", "deferred", "started", "created"}
 
@@ -132,9 +144,14 @@ class _PendingJobs:
                 return
 
     def flush(self):
-        for job_id, ids in self.chunks:
-            if ids:
-                enqueue_send(job_id, ids)
+        # Runs inside peewee's commit: it must never raise (the rows are committed either way,
+        # and the reconciler enqueues whatever is not).
+        try:
+            for job_id, ids in self.chunks:
+                if ids:
+                    enqueue_send(job_id, ids)
+        except Exception:
+            log.exception("outbox: enqueueing after commit failed; the reconciler will")
         self.chunks = []
 
 
@@ -189,7 +206,9 @@ def queue_email(
         if normalized != to_address and normalized not in cc_list:
             cc_list.append(normalized)
     language = language if language in LANGUAGES else "id"
-    check_templates(template)
+    if template not in _CHECKED_TEMPLATES:
+        check_templates(template)
+        _CHECKED_TEMPLATES.add(template)
     payload = dumps_context(context)
     now = utcnow()
     due = send_after is None or send_after <= now
@@ -199,26 +218,38 @@ def queue_email(
     if due:
         job_id = pending.job_id() if pending is not None else new_job_id()
 
-    query = OutboxMessage.insert(
-        key=key,
-        kind=kind,
-        to_address=to_address,
-        cc=",".join(cc_list),
-        language=language,
-        template=template,
-        context=payload,
-        object_type=str(object_type or "")[:60],
-        object_id=str(object_id if object_id is not None else "")[:64],
-        status=QUEUED,
-        send_after=send_after or now,
-        job_id=job_id,
-        job_at=now if job_id else None,
-        created_at=now,
-        updated_at=now,
-    ).on_conflict(conflict_target=[OutboxMessage.key], action="IGNORE")
-    cursor = db.execute(query)
-    created = cursor.rowcount == 1
-    row = OutboxMessage.get(OutboxMessage.key == key)
+    values = {
+        "key": key,
+        "kind": kind,
+        "to_address": to_address,
+        "cc": ",".join(cc_list),
+        "language": language,
+        "template": template,
+        "context": payload,
+        "object_type": str(object_type or "")[:60],
+        "object_id": str(object_id if object_id is not None else "")[:64],
+        "status": QUEUED,
+        "attempts": 0,
+        "last_error": "",
+        "error_log": "",
+        "send_after": send_after or now,
+        "sent_at": None,
+        "message_id": "",
+        "subject": "",
+        "job_id": job_id,
+        "job_at": now if job_id else None,
+        "claim": "",
+        "claimed_at": None,
+        "created_at": now,
+        "updated_at": now,
+    }
+    row_id = _insert_if_new(values)
+    created = row_id is not None
+    if created:
+        row = OutboxMessage(id=row_id, **values)
+        row._dirty.clear()
+    else:
+        row = OutboxMessage.get(OutboxMessage.key == key)
     row.was_created = created
     if created and due:
         if pending is not None:
@@ -226,6 +257,56 @@ def queue_email(
         elif not db.in_transaction():
             enqueue_send(job_id, [row.id])
     return row
+
+
+_INSERT_COLUMNS = (
+    "key",
+    "kind",
+    "to_address",
+    "cc",
+    "language",
+    "template",
+    "context",
+    "object_type",
+    "object_id",
+    "status",
+    "attempts",
+    "last_error",
+    "error_log",
+    "send_after",
+    "sent_at",
+    "message_id",
+    "subject",
+    "job_id",
+    "job_at",
+    "claim",
+    "claimed_at",
+    "created_at",
+    "updated_at",
+)
+_DATETIME_COLUMNS = {"send_after", "sent_at", "job_at", "claimed_at", "created_at", "updated_at"}
+
+
+def _insert_if_new(values):
+    """INSERT ... ON CONFLICT (key) DO NOTHING; the new id, or None when the key exists.
+    (Every e-mail of a 10,000-notice pay run passes here, so this is plain SQL.)"""
+    database = db.obj
+    p = database.param
+    columns = ", ".join(f'"{c}"' for c in _INSERT_COLUMNS)
+    sql = (
+        f'INSERT INTO "outbox_message" ({columns}) VALUES ({", ".join([p] * len(_INSERT_COLUMNS))})'
+        ' ON CONFLICT ("key") DO NOTHING'
+    )
+    params = [
+        OutboxMessage.created_at.db_value(values[c]) if c in _DATETIME_COLUMNS else values[c]
+        for c in _INSERT_COLUMNS
+    ]
+    if is_postgres():
+        cursor = database.execute_sql(sql + ' RETURNING "id"', params)
+        found = cursor.fetchone()
+        return found[0] if found else None
+    cursor = database.execute_sql(sql, params)
+    return cursor.lastrowid if cursor.rowcount == 1 else None
 
 
 # ----- reconciler --------------------------------------------------------------------------------
@@ -378,3 +459,220 @@ def counts_by_status():
         .tuples()
     )
     return dict(rows)
+
+
+def counts_by_kind():
+    """{kind: {status: n}} for the admin page."""
+    result = {}
+    query = (
+        OutboxMessage.select(OutboxMessage.kind, OutboxMessage.status, fn.COUNT(OutboxMessage.id))
+        .group_by(OutboxMessage.kind, OutboxMessage.status)
+        .tuples()
+    )
+    for kind, status, n in query:
+        result.setdefault(kind, {})[status] = n
+    return dict(sorted(result.items()))
+
+
+COUNTS_CACHE_KEY = "intranet:notify:counts"
+COUNTS_CACHE_SECONDS = 10
+
+
+def cached_counts():
+    """(by status, by kind, id of the newest dead row): grouped counts over the whole outbox take
+    a while on a million rows, so the admin page shares them for a few seconds (dropped after
+    every admin action)."""
+    import json
+
+    from ..extensions import get_redis
+
+    try:
+        cached = get_redis().get(COUNTS_CACHE_KEY)
+    except (redis.RedisError, OSError):
+        cached = None
+    if cached:
+        data = json.loads(cached)
+        return data["status"], data["kind"], data["latest_dead"]
+    by_kind = counts_by_kind()
+    by_status = {}
+    for statuses in by_kind.values():
+        for status, n in statuses.items():
+            by_status[status] = by_status.get(status, 0) + n
+    latest_dead = latest_dead_id() if by_status.get(DEAD) else None
+    try:
+        get_redis().set(
+            COUNTS_CACHE_KEY,
+            json.dumps({"status": by_status, "kind": by_kind, "latest_dead": latest_dead}),
+            ex=COUNTS_CACHE_SECONDS,
+        )
+    except (redis.RedisError, OSError):
+        pass
+    return by_status, by_kind, latest_dead
+
+
+def forget_counts():
+    from ..extensions import get_redis
+
+    try:
+        get_redis().delete(COUNTS_CACHE_KEY)
+    except (redis.RedisError, OSError):
+        pass
+
+
+# ----- admin actions -----------------------------------------------------------------------------
+
+
+class OutboxError(Exception):
+    """An admin action that cannot be done, with a message for the admin."""
+
+
+def _requeue(ids, note, statuses=(DEAD,)):
+    """Rows back to ``queued``, due now, with a fresh set of attempts, in jobs enqueued after the
+    caller's commit. Only rows in ``statuses`` move (never a sent one). Returns how many did."""
+    pending = _pending_for_transaction()
+    now = utcnow()
+    line = f"{now:%Y-%m-%d %H:%M:%S} UTC: {note}\n"
+    total = 0
+    for chunk in _chunks(list(ids), pending.batch_size if pending else 500):
+        job_id = new_job_id()
+        taken = (
+            OutboxMessage.update(
+                status=QUEUED,
+                attempts=0,
+                send_after=now,
+                last_error="",
+                error_log=OutboxMessage.error_log.concat(line),
+                job_id=job_id,
+                job_at=now,
+                claim="",
+                updated_at=now,
+            )
+            .where(OutboxMessage.id.in_(chunk) & OutboxMessage.status.in_(statuses))
+            .execute()
+        )
+        if taken and pending is not None:
+            pending.chunks.append((job_id, list(chunk)))
+        total += taken
+    return total
+
+
+def retry_messages(ids, actor=None, note="retried"):
+    """For the features' "re-send failed" buttons: rows that failed (waiting for a retry) or gave
+    up (dead) are sent again now with a fresh set of attempts. Sent, queued and sending rows are
+    left alone, so a re-send never duplicates a delivered e-mail. Returns how many rows moved."""
+    from ..audit.services import record
+
+    ids = list(ids)
+    with transaction():
+        count = _requeue(ids, note, statuses=(FAILED, DEAD))
+        if count:
+            record(
+                "notify.messages_retried",
+                object_type="OutboxMessage",
+                object_id=ids[0],
+                actor=actor,
+                detail={"count": count},
+            )
+    forget_counts()
+    return count
+
+
+def status_counts(*, kind=None, object_type=None, object_ids=None, key_prefix=None):
+    """{status: n} over the rows that match, e.g. for a progress bar of one pay run:
+    ``status_counts(kind="emak.pay_notice", key_prefix=f"pay:{run.id}:")``."""
+    query = OutboxMessage.select(OutboxMessage.status, fn.COUNT(OutboxMessage.id))
+    if kind is not None:
+        query = query.where(OutboxMessage.kind == kind)
+    if object_type is not None:
+        query = query.where(OutboxMessage.object_type == object_type)
+    if object_ids is not None:
+        query = query.where(OutboxMessage.object_id.in_([str(i) for i in object_ids]))
+    if key_prefix:
+        query = query.where(OutboxMessage.key.startswith(key_prefix))
+    counts = {status: 0 for status in STATUSES}
+    counts.update(dict(query.group_by(OutboxMessage.status).tuples()))
+    return counts
+
+
+def retry_message(message_id, actor=None):
+    from ..audit.services import record
+
+    with transaction():
+        row = OutboxMessage.get_or_none(OutboxMessage.id == message_id)
+        if row is None:
+            raise LookupError(message_id)
+        if row.status != DEAD:
+            raise OutboxError(_l("Only messages that gave up (dead) can be retried."))
+        _requeue([row.id], "retried by an administrator")
+        record("notify.message_retried", row, actor=actor, detail={"kind": row.kind})
+    forget_counts()
+    return row
+
+
+def retry_dead(kind, actor=None):
+    """Retry every dead row of one kind. Returns the number of rows requeued."""
+    from ..audit.services import record
+
+    with transaction():
+        ids = [
+            r.id
+            for r in OutboxMessage.select(OutboxMessage.id)
+            .where((OutboxMessage.status == DEAD) & (OutboxMessage.kind == kind))
+            .order_by(OutboxMessage.id)
+        ]
+        if not ids:
+            raise OutboxError(_l("There are no dead messages of this kind."))
+        count = _requeue(ids, "retried by an administrator (all dead of this kind)")
+        record(
+            "notify.dead_retried",
+            object_type="OutboxMessage",
+            object_id=ids[0],
+            actor=actor,
+            detail={"kind": kind, "count": count},
+        )
+    forget_counts()
+    return count
+
+
+def pause_sending(actor=None):
+    from ..audit.services import record
+
+    with transaction():
+        cfg.set_paused(True)
+        record("notify.sending_paused", object_type="Outbox", object_id="", actor=actor)
+
+
+def resume_sending(actor=None):
+    """Resume, and hand every waiting row to a job at once."""
+    from ..audit.services import record
+
+    with transaction():
+        cfg.set_paused(False)
+        record("notify.sending_resumed", object_type="Outbox", object_id="", actor=actor)
+    return enqueue_due()
+
+
+def send_test_message(address, actor):
+    """A test e-mail from the admin page: checks the path to the mail server end to end."""
+    from ..audit.services import record
+
+    with transaction():
+        row = queue_email(
+            f"notify.test:{uuid.uuid4().hex}",
+            address,
+            "notify/email/test_message",
+            {"requested_by": actor.name, "requested_at": utcnow()},
+            language=actor.language if actor.language in LANGUAGES else "id",
+            kind="notify.test",
+            object_type="User",
+            object_id=actor.id,
+        )
+        record("notify.test_message_queued", row, actor=actor, detail={"kind": row.kind})
+    forget_counts()
+    return row
+
+
+def latest_dead_id():
+    return (
+        OutboxMessage.select(fn.MAX(OutboxMessage.id)).where(OutboxMessage.status == DEAD).scalar()
+    )

@@ -36,7 +36,27 @@ def setting(name):
 
 
 def all_settings():
-    return {name: setting(name) for name in DEFAULTS}
+    """Every outbox setting, in one query."""
+    import json
+
+    from ..core.models import Setting
+
+    stored = {
+        row.key: row.value
+        for row in Setting.select(Setting.key, Setting.value).where(
+            Setting.key.in_(["notify." + name for name in DEFAULTS])
+        )
+    }
+    result = {}
+    for name, default in DEFAULTS.items():
+        try:
+            value = current_app.config.get("NOTIFY_" + name.upper(), default)
+        except RuntimeError:
+            value = default
+        if "notify." + name in stored:
+            value = json.loads(stored["notify." + name])
+        result[name] = type(default)(value)
+    return result
 
 
 def is_paused():

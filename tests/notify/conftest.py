@@ -1,6 +1,7 @@
 """Outbox fixtures: real ``python worker.py`` processes against the test's database, Redis and
 SMTP sink."""
 
+import logging
 import os
 import signal
 import subprocess
@@ -10,6 +11,17 @@ import time
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+@pytest.fixture(autouse=True)
+def quiet_smtp_log():
+    """aiosmtpd logs every SMTP command at INFO; with hundreds of messages per test that logging
+    (captured by pytest) costs more than the SMTP server itself."""
+    logger = logging.getLogger("mail.log")
+    level = logger.level
+    logger.setLevel(logging.WARNING)
+    yield
+    logger.setLevel(level)
 
 
 class WorkerProcess:
@@ -72,7 +84,7 @@ def start_worker(app, tmp_path):
 
     yield start
     for worker in started:
-        worker.stop()
+        worker.kill()  # the tests are done with it: no need to wait for a warm shutdown
 
 
 def wait_until(predicate, timeout=20.0, interval=0.05):

@@ -41,6 +41,7 @@ def test_queued_email_arrives_multipart_in_the_recipients_language(app_ctx, run_
     assert "Kantor Imigrasi Kelas I Non TPI Jakarta Pusat" in html
     assert "<img" not in html and "http" not in html.split("</title>")[1]  # nothing remote
     assert msg["Auto-Submitted"] == "auto-generated"
+    assert msg["Date"].datetime.utcoffset() == dt.timedelta(0)
     row = OutboxMessage.get_by_id(row.id)
     assert row.status == SENT and row.attempts == 1 and row.sent_at is not None
     assert row.message_id == msg["Message-ID"]
@@ -194,3 +195,30 @@ def test_permanent_refusal_is_dead_at_once(app_ctx, run_jobs, mail_sink, monkeyp
     assert bad.status == DEAD and bad.attempts == 1
     assert "550" in bad.last_error
     assert OutboxMessage.get_by_id(good.id).status == SENT
+
+
+def test_retry_messages_resends_failed_and_dead_never_sent(app_ctx, run_jobs, mail_sink):
+    from intranet.notify.models import FAILED
+    from intranet.notify.services import retry_messages, status_counts
+
+    with transaction():
+        rows = [_queue(key=f"pay:3:{i}", to=f"r{i}@example.com") for i in range(3)]
+    run_jobs()
+    assert len(mail_sink.wait_for(3)) == 3
+    mail_sink.clear()
+    OutboxMessage.update(status=FAILED, attempts=2).where(OutboxMessage.id == rows[0].id).execute()
+    OutboxMessage.update(status=DEAD, attempts=8).where(OutboxMessage.id == rows[1].id).execute()
+    assert status_counts(key_prefix="pay:3:") == {
+        "queued": 0,
+        "sending": 0,
+        "sent": 1,
+        "failed": 1,
+        "dead": 1,
+    }
+    assert retry_messages([r.id for r in rows]) == 2  # the sent one is left alone
+    run_jobs()
+    assert sorted(m.envelope_to[0] for m in mail_sink.wait_for(3, timeout=1)) == [
+        "r0@example.com",
+        "r1@example.com",
+    ]
+    assert status_counts(key_prefix="pay:3:")["sent"] == 3

@@ -1,0 +1,15 @@
+"""Si Anggrek's periodic job: the end-of-day sweep (ids only, idempotent)."""
+
+from ..scheduling import periodic
+
+
+@periodic("anggrek.close_day", daily_at="17:30")
+def close_day():
+    """After closing time: close the counters left open and idle, and mark the tickets that were
+    never called as not called. Running it twice changes nothing."""
+    from ..notify.jobs import db_session
+    from .services import close_day as run
+
+    with db_session():
+        closed, not_called = run()
+    return {"counters_closed": closed, "tickets_not_called": not_called}

@@ -1,0 +1,637 @@
+"""Si Emak pages: pay runs for finance, "My pay slips" for every employee. Views are thin: they
+parse and validate, call a service, and render a page or an htmx fragment."""
+
+from flask import Blueprint, abort, flash, make_response, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from markupsafe import escape
+
+from ..audit.services import record
+from ..core.responses import redirect_to, render, render_invalid
+from ..people.models import User
+from ..policy import SIGNED_IN, require, roles
+from . import components as comp
+from . import services
+from .forms import EmployeeLinesForm, ImportForm, RunForm
+from .importer import FileRejected
+from .models import DRAFT, FINAL, SENDING, SENT, STATES, PayNotice, PayRun
+
+bp = Blueprint("emak", __name__, url_prefix="/pay")
+
+NAV = [
+    ("emak.list_runs", _l("Pay runs")),
+    ("emak.my_notices", _l("My pay slips")),
+]
+
+PAGE_SIZE = 50
+STATE_LABELS = {
+    DRAFT: _l("Draft"),
+    FINAL: _l("Final"),
+    SENDING: _l("Sending"),
+    SENT: _l("Sent"),
+}
+
+
+@bp.app_template_filter("pay_component")
+def pay_component_filter(code):
+    return comp.component_label(code)
+
+
+@bp.app_template_filter("pay_kind")
+def pay_kind_filter(kind, label=""):
+    if kind == comp.OTHER_KIND and label:
+        return label
+    return comp.KIND_LABELS.get(kind, kind)
+
+
+@bp.app_template_filter("pay_period")
+def pay_period_filter(value):
+    """'2026-11-01' or a date -> 'November 2026' in the current language."""
+    import datetime as dt
+
+    from ..core.filters import id_date
+
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value)
+    return id_date(value, "MMMM yyyy")
+
+
+@bp.app_template_filter("pay_day")
+def pay_day_filter(value):
+    """'2026-11-25' or a date -> '25 November 2026' in the current language."""
+    import datetime as dt
+
+    from ..core.filters import id_date
+
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value)
+    return id_date(value)
+
+
+DELIVERY_LABELS = {
+    "queued": _l("Queued"),
+    "sending": _l("Sending"),
+    "sent": _l("Sent"),
+    "failed": _l("Failed, will retry"),
+    "dead": _l("Failed for good"),
+}
+DELIVERY_CLASSES = {
+    "queued": "text-bg-secondary",
+    "sending": "text-bg-warning",
+    "sent": "text-bg-success",
+    "failed": "text-bg-danger",
+    "dead": "text-bg-dark",
+}
+DEDUCTION_CODES = frozenset(c.code for c in comp.COMPONENTS if c.is_deduction)
+
+
+@bp.context_processor
+def _emak_labels():
+    return {
+        "pay_state_labels": STATE_LABELS,
+        "delivery_labels": DELIVERY_LABELS,
+        "delivery_classes": DELIVERY_CLASSES,
+        "deduction_codes": DEDUCTION_CODES,
+        "components": comp.COMPONENTS,
+    }
+
+
+def _actor():
+    return current_user._get_current_object()
+
+
+def _int_arg(name, default=1):
+    try:
+        return max(1, int(request.args.get(name, default)))
+    except ValueError:
+        return default
+
+
+def _run_or_404(run_id):
+    return PayRun.get_or_none(PayRun.id == run_id) or abort(404)
+
+
+def _refused(exc, run_id):
+    flash(str(exc.message), "danger")
+    for detail in exc.details[:10]:
+        flash(str(detail), "danger")
+    return redirect_to(url_for("emak.show_run", run_id=run_id))
+
+
+# ----- runs ------------------------------------------------------------------------------------
+
+
+@bp.get("/runs")
+@roles("keuangan")
+def list_runs():
+    status = request.args.get("status", "")
+    page = _int_arg("page")
+    query = PayRun.select().order_by(PayRun.period.desc(), PayRun.id.desc())
+    if status in STATES:
+        query = query.where(PayRun.status == status)
+    total = query.count()
+    runs = list(query.paginate(page, PAGE_SIZE))
+    counts = services.notice_counts_for_runs([r.id for r in runs])
+    return render(
+        "emak/runs.html",
+        runs=runs,
+        counts=counts,
+        status=status,
+        page=page,
+        pages=max(1, -(-total // PAGE_SIZE)),
+        total=total,
+    )
+
+
+@bp.route("/runs/new", methods=["GET", "POST"])
+@roles("keuangan")
+def create_run():
+    form = RunForm()
+    if form.validate_on_submit():
+        try:
+            run = services.create_run(
+                period=form.period.data,
+                kind=form.kind.data,
+                kind_label=form.kind_label.data,
+                pay_date=form.pay_date.data,
+                send_after=form.send_after_utc(),
+                note=form.note.data,
+                actor=_actor(),
+            )
+        except services.PayError as exc:
+            form.kind.errors = [str(exc.message)]
+            return render_invalid("emak/run_form.html", form=form, run=None)
+        flash(_("The pay run was created. Now enter or import its lines."), "success")
+        return redirect_to(url_for("emak.show_run", run_id=run.id))
+    if request.method == "POST":
+        return render_invalid("emak/run_form.html", form=form, run=None)
+    return render("emak/run_form.html", form=form, run=None)
+
+
+@bp.route("/runs/<int:run_id>/edit", methods=["GET", "POST"])
+@roles("keuangan")
+def edit_run(run_id):
+    run = _run_or_404(run_id)
+    if not run.is_draft:
+        return _refused(services.RunLocked(_l("Only a draft pay run can be edited.")), run.id)
+    form = RunForm()
+    if request.method == "GET":
+        form.fill_from(run)
+    elif form.validate_on_submit():
+        try:
+            services.update_run(
+                run.id,
+                period=form.period.data,
+                kind=form.kind.data,
+                kind_label=form.kind_label.data,
+                pay_date=form.pay_date.data,
+                send_after=form.send_after_utc(),
+                note=form.note.data,
+                actor=_actor(),
+            )
+        except services.PayError as exc:
+            return _refused(exc, run.id)
+        flash(_("The pay run was saved."), "success")
+        return redirect_to(url_for("emak.show_run", run_id=run.id))
+    else:
+        return render_invalid("emak/run_form.html", form=form, run=run)
+    return render("emak/run_form.html", form=form, run=run)
+
+
+@bp.post("/runs/<int:run_id>/delete")
+@roles("keuangan")
+def delete_run(run_id):
+    run = _run_or_404(run_id)
+    try:
+        services.delete_run(run.id, actor=_actor())
+    except services.PayError as exc:
+        return _refused(exc, run.id)
+    flash(_("The draft pay run was deleted."), "success")
+    return redirect_to(url_for("emak.list_runs"))
+
+
+@bp.get("/runs/<int:run_id>")
+@roles("keuangan")
+def show_run(run_id):
+    run = _run_or_404(run_id)
+    q = (request.args.get("q") or "").replace("\x00", "").strip()
+    page = _int_arg("page")
+    rows, total = services.employee_summaries(run, q=q, page=page, per_page=PAGE_SIZE)
+    context = dict(
+        run=run,
+        rows=rows,
+        q=q,
+        page=page,
+        total=total,
+        pages=max(1, -(-total // PAGE_SIZE)),
+        totals=services.run_totals(run),
+    )
+    if request.htmx and not request.htmx.boosted and request.htmx.target == "employee-rows":
+        return render("emak/_employee_rows.html", **context)
+    record("payrun.viewed", run, actor=_actor(), detail={"page": page, "search": bool(q)})
+    return render("emak/run.html", **context)
+
+
+@bp.post("/runs/<int:run_id>/finalise")
+@roles("keuangan")
+def finalise_run(run_id):
+    run = _run_or_404(run_id)
+    try:
+        services.finalise_run(run.id, actor=_actor())
+    except services.PayError as exc:
+        return _refused(exc, run.id)
+    flash(_("The pay run is final. Check the preview, then send the notices."), "success")
+    return redirect_to(url_for("emak.preview_run", run_id=run.id))
+
+
+@bp.post("/runs/<int:run_id>/correction")
+@roles("keuangan")
+def create_correction(run_id):
+    run = _run_or_404(run_id)
+    try:
+        new = services.create_correction(run.id, actor=_actor())
+    except services.PayError as exc:
+        return _refused(exc, run.id)
+    flash(
+        _(
+            "A correction run was created from a copy of the lines. Change what was wrong, "
+            "then finalise and send it."
+        ),
+        "success",
+    )
+    return redirect_to(url_for("emak.show_run", run_id=new.id))
+
+
+# ----- lines -----------------------------------------------------------------------------------
+
+
+def _lines_form_page(run, form, employee=None, status=200):
+    preview = _form_totals(form)
+    return render(
+        "emak/lines_form.html",
+        _status=status,
+        run=run,
+        form=form,
+        employee=employee,
+        preview=preview,
+        max_lines=len(comp.COMPONENTS),
+    )
+
+
+def _form_totals(form):
+    """Live totals of the lines as typed (unparseable amounts are left out and marked)."""
+    from .money import AmountError, parse_amount
+
+    earnings = deductions = 0
+    invalid = 0
+    for entry in form.lines.entries:
+        code = entry.form.component.data
+        try:
+            amount = parse_amount(entry.form.amount.data)
+        except AmountError:
+            if (entry.form.amount.data or "").strip():
+                invalid += 1
+            continue
+        if code not in comp.BY_CODE:
+            continue
+        if comp.BY_CODE[code].is_deduction:
+            deductions += amount
+        else:
+            earnings += amount
+    return {
+        "earnings": earnings,
+        "deductions": deductions,
+        "net": earnings - deductions,
+        "invalid": invalid,
+    }
+
+
+@bp.route("/runs/<int:run_id>/lines", methods=["GET", "POST"])
+@roles("keuangan")
+def edit_lines(run_id):
+    """One employee's lines: add or remove component rows (htmx), live totals, save."""
+    run = _run_or_404(run_id)
+    if not run.is_draft:
+        return _refused(
+            services.RunLocked(services.LOCKED_MESSAGE),
+            run.id,
+        )
+    form = EmployeeLinesForm()
+    employee = None
+    if request.method == "GET":
+        employee_id = request.args.get("employee", type=int)
+        if employee_id:
+            employee = User.get_or_none(User.id == employee_id) or abort(404)
+            form.nip.data = employee.display_nip
+            existing = services.employee_lines(run, employee.id)
+            if existing:
+                while form.lines.entries:
+                    form.lines.pop_entry()
+                for line in existing:
+                    form.lines.append_entry(
+                        {"component": line.component, "amount": _plain_amount(line.amount)}
+                    )
+        return _lines_form_page(run, form, employee)
+    if not form.validate_on_submit():
+        return _lines_form_page(run, form, status=422)
+    try:
+        employee = services.find_employee(form.nip.data)
+    except services.PayError as exc:
+        form.nip.errors = [str(exc.message)]
+        return _lines_form_page(run, form, status=422)
+    try:
+        services.save_employee_lines(run.id, employee.id, form.parsed_lines(), actor=_actor())
+    except services.RunLocked as exc:
+        return _refused(exc, run.id)
+    except services.PayError as exc:
+        form.lines.errors = [str(exc.message)]
+        return _lines_form_page(run, form, employee, status=422)
+    flash(_("The lines of %(name)s were saved.", name=employee.name), "success")
+    return redirect_to(url_for("emak.show_run", run_id=run.id))
+
+
+def _plain_amount(value):
+    from ..core.filters import format_number
+
+    return format_number(value)
+
+
+@bp.post("/runs/<int:run_id>/lines/editor")
+@roles("keuangan")
+def line_editor(run_id):
+    """Add or remove a component row of the lines form (htmx): the server re-renders the rows,
+    so the form needs no script. Nothing is saved here."""
+    run = _run_or_404(run_id)
+    form = EmployeeLinesForm(meta={"csrf": False})
+    op = request.form.get("op", "")
+    if op == "add" and len(form.lines.entries) < len(comp.COMPONENTS):
+        form.lines.append_entry()
+    elif op.startswith("remove-") and op[7:].isdigit():
+        index = int(op[7:])
+        if 0 <= index < len(form.lines.entries):
+            del form.lines.entries[index]
+        if not form.lines.entries:
+            form.lines.append_entry()
+    return render_template(
+        "emak/_line_editor.html",
+        run=run,
+        form=form,
+        preview=_form_totals(form),
+        max_lines=len(comp.COMPONENTS),
+    )
+
+
+@bp.post("/runs/<int:run_id>/lines/check-employee")
+@roles("keuangan")
+def check_employee(run_id):
+    """Inline validation of the NIP field: the employee's name, or what is wrong."""
+    _run_or_404(run_id)
+    nip = request.form.get("nip", "").replace("\x00", "")
+    try:
+        employee = services.find_employee(nip)
+    except services.PayError as exc:
+        return f'<div class="invalid-feedback d-block" id="fb-nip">{escape(str(exc.message))}</div>'
+    return f'<div class="form-text text-success" id="fb-nip">{escape(employee.name)}</div>'
+
+
+@bp.post("/runs/<int:run_id>/lines/totals")
+@roles("keuangan")
+def line_totals(run_id):
+    """Live totals of the lines form as typed (POST so amounts stay out of URLs and logs)."""
+    run = _run_or_404(run_id)
+    form = EmployeeLinesForm(meta={"csrf": False})
+    return render_template("emak/_line_totals.html", preview=_form_totals(form), run=run)
+
+
+@bp.post("/runs/<int:run_id>/lines/<int:employee_id>/delete")
+@roles("keuangan")
+def delete_lines(run_id, employee_id):
+    run = _run_or_404(run_id)
+    employee = User.get_or_none(User.id == employee_id) or abort(404)
+    try:
+        removed = services.delete_employee_lines(run.id, employee.id, actor=_actor())
+    except services.PayError as exc:
+        return _refused(exc, run.id)
+    if removed:
+        flash(_("The lines of %(name)s were removed.", name=employee.name), "success")
+    return redirect_to(url_for("emak.show_run", run_id=run.id))
+
+
+@bp.route("/runs/<int:run_id>/import", methods=["GET", "POST"])
+@roles("keuangan")
+def import_lines(run_id):
+    run = _run_or_404(run_id)
+    if not run.is_draft:
+        return _refused(
+            services.RunLocked(services.LOCKED_MESSAGE),
+            run.id,
+        )
+    form = ImportForm()
+    if request.method == "GET":
+        return render("emak/import.html", run=run, form=form, result=None)
+    if not form.validate_on_submit():
+        return render_invalid("emak/import.html", run=run, form=form, result=None)
+    upload = form.file.data
+    data = upload.read()
+    try:
+        result = services.import_lines(
+            run.id,
+            filename=upload.filename or "",
+            data=data,
+            replace=form.replace.data,
+            actor=_actor(),
+        )
+    except FileRejected as exc:
+        form.file.errors = [str(exc.message)]
+        return render_invalid("emak/import.html", run=run, form=form, result=None)
+    except services.PayError as exc:
+        return _refused(exc, run.id)
+    if result.errors:
+        return render_invalid(
+            "emak/import.html", run=run, form=form, result=result, filename=upload.filename
+        )
+    flash(
+        _(
+            "%(rows)s lines for %(employees)s employees were imported.",
+            rows=len(result.lines),
+            employees=result.employees,
+        ),
+        "success",
+    )
+    return redirect_to(url_for("emak.show_run", run_id=run.id))
+
+
+@bp.get("/runs/import-template.csv")
+@roles("keuangan")
+def import_template():
+    """A CSV to start from: the header and one example row per component."""
+    rows = ["NIP;Komponen;Jumlah"]
+    example = "198609262015051001"
+    for c in comp.COMPONENTS[:3] + [comp.BY_CODE["iwp"], comp.BY_CODE["bpjs_kesehatan"]]:
+        rows.append(f"{example};{c.code};1.234.567")
+    response = make_response("\r\n".join(rows) + "\r\n")
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response.headers["Content-Disposition"] = "attachment; filename=pay-lines-template.csv"
+    return response
+
+
+# ----- preview and sending ---------------------------------------------------------------------
+
+
+@bp.get("/runs/<int:run_id>/preview")
+@roles("keuangan")
+def preview_run(run_id):
+    run = _run_or_404(run_id)
+    totals = services.run_totals(run)
+    missing_count, missing = services.employees_without_line(run)
+    chosen = request.args.get("employee", type=int)
+    if not chosen:
+        first, _total = services.employee_summaries(run, page=1, per_page=1)
+        chosen = first[0]["id"] if first else None
+    record("payrun.previewed", run, actor=_actor())
+    return render(
+        "emak/preview.html",
+        run=run,
+        totals=totals,
+        missing=missing,
+        missing_count=missing_count,
+        chosen=chosen,
+        progress=services.progress(run) if run.status in (SENDING, SENT) else None,
+    )
+
+
+def _preview_or_404(run, employee_id):
+    found = services.preview_context(run, employee_id)
+    if found is None:
+        abort(404)
+    return found
+
+
+@bp.get("/runs/<int:run_id>/preview/<int:employee_id>")
+@roles("keuangan")
+def preview_email(run_id, employee_id):
+    """The e-mail as the employee will receive it, in their language (htmx fragment)."""
+    run = _run_or_404(run_id)
+    employee, context, language = _preview_or_404(run, employee_id)
+    subject, text, _html = services.render_notice(context, language)
+    record("payrun.notice_previewed", run, actor=_actor(), detail={"employee_id": employee.id})
+    return render(
+        "emak/_email_preview.html",
+        run=run,
+        employee=employee,
+        subject=subject,
+        text=text,
+        language=language,
+    )
+
+
+@bp.get("/runs/<int:run_id>/preview/<int:employee_id>/html")
+@roles("keuangan")
+def preview_email_html(run_id, employee_id):
+    run = _run_or_404(run_id)
+    _employee, context, language = _preview_or_404(run, employee_id)
+    response = make_response(services.render_notice(context, language)[2])
+    response.headers["Content-Type"] = "text/html; charset=utf-8"
+    # Rendered mail: no scripts, no same-origin access, no remote loads.
+    response.headers["Content-Security-Policy"] = (
+        "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+    )
+    return response
+
+
+@bp.get("/runs/<int:run_id>/employees")
+@roles("keuangan")
+def search_employees(run_id):
+    """Active search over the run's employees for the e-mail preview (htmx)."""
+    run = _run_or_404(run_id)
+    q = (request.args.get("q") or "").replace("\x00", "").strip()
+    rows, total = services.employee_summaries(run, q=q, page=1, per_page=20)
+    return render_template("emak/_preview_choices.html", run=run, rows=rows, total=total)
+
+
+@bp.post("/runs/<int:run_id>/send")
+@roles("keuangan")
+def send_run(run_id):
+    run = _run_or_404(run_id)
+    try:
+        result = services.send_run(run.id, actor=_actor())
+    except services.PayError as exc:
+        return _refused(exc, run.id)
+    if result.already:
+        flash(_("The notices of this run were already sent; nothing was sent again."), "info")
+    else:
+        flash(_("%(count)s notices were queued for sending.", count=result.queued), "success")
+    return redirect_to(url_for("emak.show_deliveries", run_id=run.id))
+
+
+@bp.get("/runs/<int:run_id>/progress")
+@roles("keuangan")
+def show_progress(run_id):
+    """The progress bar (htmx polling): queued / sent / failed, live."""
+    run = _run_or_404(run_id)
+    response = make_response(
+        render_template("emak/_progress.html", run=run, progress=services.progress(run))
+    )
+    response.headers["HX-Trigger"] = "emak-progress"  # the delivery rows refresh with the bar
+    return response
+
+
+@bp.get("/runs/<int:run_id>/deliveries")
+@roles("keuangan")
+def show_deliveries(run_id):
+    run = _run_or_404(run_id)
+    status = request.args.get("status", "")
+    page = _int_arg("page")
+    rows, total = services.deliveries(run, status=status, page=page, per_page=PAGE_SIZE)
+    context = dict(
+        run=run,
+        rows=rows,
+        status=status,
+        page=page,
+        total=total,
+        pages=max(1, -(-total // PAGE_SIZE)),
+        progress=services.progress(run),
+    )
+    if request.htmx and not request.htmx.boosted and request.htmx.target == "delivery-rows":
+        return render("emak/_delivery_rows.html", **context)
+    return render("emak/deliveries.html", **context)
+
+
+@bp.post("/runs/<int:run_id>/resend")
+@roles("keuangan")
+def resend_failed(run_id):
+    run = _run_or_404(run_id)
+    try:
+        count = services.resend_failed(run.id, actor=_actor())
+    except services.PayError as exc:
+        return _refused(exc, run.id)
+    if count:
+        flash(_("%(count)s failed notices will be sent again.", count=count), "success")
+    else:
+        flash(_("No notice of this run has failed; nothing was sent again."), "info")
+    return redirect_to(url_for("emak.show_deliveries", run_id=run.id))
+
+
+# ----- my pay slips ----------------------------------------------------------------------------
+
+
+@bp.get("/slips")
+@roles(SIGNED_IN)
+def my_notices():
+    page = _int_arg("page")
+    query = services.visible_notices(current_user.id)
+    total = query.count()
+    notices = list(query.paginate(page, 24))
+    return render("emak/my_notices.html", notices=notices, page=page, pages=max(1, -(-total // 24)))
+
+
+@bp.get("/slips/<int:notice_id>")
+@roles(SIGNED_IN)
+def show_notice(notice_id):
+    notice = services.visible_notices(current_user.id).where(PayNotice.id == notice_id).first()
+    require(notice is not None)  # someone else's notice, or not yet sent: 404
+    run = notice.run
+    lines = services.employee_lines(run, current_user.id)
+    record("paynotice.read", notice, actor=_actor(), detail={"run_id": run.id})
+    return render("emak/notice.html", notice=notice, run=run, lines=lines)

@@ -1,0 +1,660 @@
+"""Si Jali's pages: the desk (people inside, scan, check-out), registration, stickers, the visitor
+log, reports and settings. Thin: parse, call a service, render."""
+
+import datetime as dt
+import re
+from typing import NamedTuple
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from peewee import JOIN, fn
+
+from ..audit.services import record
+from ..core.filters import to_wib
+from ..core.responses import hx_redirect, is_fragment_request, redirect_to, render, render_invalid
+from ..extensions import db
+from ..models import utcnow
+from ..people.models import Unit, User
+from ..policy import require, roles
+from . import identity, reports, services
+from . import settings as jali_settings
+from .forms import CATEGORY_LABELS, CATEGORY_WORDS, ID_LABELS, SettingsForm, VisitForm
+from .identity import IdentityError
+from .models import (
+    CATEGORIES,
+    OFFICIAL,
+    OUT_DESK,
+    OUT_QR,
+    OUT_SWEEP,
+    PERMIT_EXPIRED,
+    WNA,
+    WNI,
+    Visit,
+    Visitor,
+)
+from .qr import qr_svg
+
+bp = Blueprint("jali", __name__, url_prefix="/jali")
+
+NAV = [
+    ("jali.show_desk", _l("Front desk")),
+    ("jali.list_visits", _l("Visitor log")),
+    ("jali.show_reports", _l("Visitor reports")),
+]
+
+DESK = ("resepsionis", "admin")
+READERS = ("resepsionis", "admin", "kepala")
+LOG_PAGE_SIZE = 50
+STATUS_LABELS = {"inside": _l("Inside"), "out": _l("Checked out"), "swept": _l("Swept")}
+
+
+@bp.app_template_filter("country_name")
+def _country_name_filter(code):
+    from flask_babel import get_locale
+
+    return identity.country_name(code, str(get_locale() or "id"))
+
+
+@bp.app_template_filter("jali_date")
+def _jali_date_filter(value):
+    from ..core.filters import id_date
+
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value) if value else None
+    return id_date(value)
+
+
+def _minutes_between(start, end):
+    return max(0, int(((end or utcnow()) - start).total_seconds() // 60))
+
+
+def _duration_formatter():
+    """minutes -> "1 h 05 min" / "25 min" in the UI language; the two formats are translated
+    once per request, not once per row."""
+    long_format, short_format = _("%(h)d h %(m)02d min"), _("%(m)d min")
+
+    def duration(minutes):
+        if minutes is None:
+            return "—"
+        hours, rest = divmod(int(round(minutes)), 60)
+        return long_format % {"h": hours, "m": rest} if hours else short_format % {"m": rest}
+
+    return duration
+
+
+@bp.app_template_filter("jali_duration")
+def _duration_filter(minutes):
+    return _duration_formatter()(minutes)
+
+
+def _common():
+    """Labels resolved once per request (lazy strings cost a translation look-up each use)."""
+    return {
+        "category_labels": {c: str(v) for c, v in CATEGORY_LABELS.items()},
+        "category_words": {c: str(v) for c, v in CATEGORY_WORDS.items()},
+        "categories": CATEGORIES,
+        "status_labels": {k: str(v) for k, v in STATUS_LABELS.items()},
+        "minutes_between": _minutes_between,
+        "duration": _duration_formatter(),
+        "visit_base": url_for("jali.show_visit", visit_id=0)[:-1],
+        "can_desk": current_user.has_role(*DESK),
+    }
+
+
+def _parse_date(value):
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _visit_or_404(visit_id):
+    visit = Visit.select(Visit, Visitor).join(Visitor).where(Visit.id == visit_id).first()
+    require(visit is not None)
+    return visit
+
+
+def _with_host_names(query):
+    """Adds host_name and unit_name to each visit (one query, no per-row look-ups)."""
+    return (
+        query.select_extend(User.name.alias("host_name"), Unit.name.alias("unit_name"))
+        .join(User, JOIN.LEFT_OUTER, on=(Visit.host == User.id))
+        .switch(Visit)
+        .join(Unit, JOIN.LEFT_OUTER, on=(Visit.host_unit == Unit.id))
+    )
+
+
+# ----- the desk ---------------------------------------------------------------------------------
+
+
+def _desk_context(now=None):
+    now = now or utcnow()
+    today = services.wib_today(now)
+    inside = list(
+        _with_host_names(Visit.select(Visit).where(Visit.checked_out_at.is_null()))
+        .order_by(Visit.checked_in_at)
+        .objects()
+    )
+    by_category = {c: [v for v in inside if v.category == c] for c in CATEGORIES}
+    registered = dict(
+        Visit.select(Visit.category, fn.COUNT(Visit.id))
+        .where(Visit.visit_date == today)
+        .group_by(Visit.category)
+        .tuples()
+    )
+    return dict(
+        today=today,
+        now=now,
+        inside=inside,
+        by_category=by_category,
+        registered={c: registered.get(c, 0) for c in CATEGORIES},
+        **_common(),
+    )
+
+
+@bp.get("/")
+@roles(*DESK)
+def show_desk():
+    return render("jali/desk.html", **_desk_context())
+
+
+@bp.get("/scan")
+@roles(*DESK)
+def scan_sticker():
+    """A hand scanner types the sticker's QR (the check-out URL) into the desk's scan field."""
+    code = identity.clean_text(request.args.get("code") or "").strip()[:300]
+    match = re.search(r"/jali/visits/(\d+)/checkout", code) or re.fullmatch(r"(\d{1,12})", code)
+    visit = Visit.get_or_none(Visit.id == int(match.group(1))) if match else None
+    if visit is None:
+        flash(_("This code is not a Si Jali sticker of this office."), "danger")
+        return redirect_to(url_for("jali.show_desk"))
+    return redirect_to(url_for("jali.confirm_checkout", visit_id=visit.id))
+
+
+# ----- registration -----------------------------------------------------------------------------
+
+
+def _register_context(form, **extra):
+    return dict(
+        form=form,
+        purposes=form.purposes,
+        id_labels=ID_LABELS,
+        host=form.host,
+        hosts=[form.host] if form.host else [],
+        **_common(),
+        **extra,
+    )
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@roles(*DESK)
+def register_visit():
+    form = VisitForm(today=services.wib_today())
+    if request.method == "GET":
+        category = request.args.get("category")
+        if category in CATEGORIES:
+            form.category.data = category
+        again = Visitor.get_or_none(Visitor.id == request.args.get("visitor", type=int))
+        if again is not None:
+            form.category.data = {"nik": WNI, "passport": WNA}.get(again.id_type, OFFICIAL)
+            form.id_number.data = again.id_number or ""
+            form.nationality.data = again.nationality if again.id_type == "passport" else ""
+            form.name.data = again.name
+            form.institution.data = again.institution
+            form.phone.data = again.phone
+        return render("jali/register.html", **_register_context(form))
+    if not form.validate_on_submit():
+        return render_invalid("jali/register.html", **_register_context(form))
+    visit, _permit = services.register_visit(form.cleaned, actor=current_user._get_current_object())
+    target = url_for("jali.show_sticker", visit_id=visit.id)
+    # The sticker page is a page of its own (print stylesheet): always a full page load.
+    return hx_redirect(target) if request.headers.get("HX-Request") else redirect(target, 303)
+
+
+@bp.get("/visitors/lookup")
+@roles(*DESK)
+def lookup_visitor():
+    """Inline check of the identity number as reception types it: a clear message when it is
+    malformed, the known visitor (to prefill the form), and for a WNA Si Owl's permit status."""
+    category = request.args.get("category")
+    if category not in CATEGORIES:
+        category = WNI
+    raw = identity.clean_text(request.args.get("id_number", ""))[:40]
+    nationality = identity.clean_text(request.args.get("nationality") or "").upper()[:2]
+    error, id_number, visitor, permit = None, None, None, None
+    try:
+        if category == WNI:
+            id_number = identity.validate_nik(raw, today=services.wib_today()) if raw else None
+        elif category == WNA:
+            id_number = identity.validate_passport(raw) if raw else None
+        else:
+            id_number = identity.validate_other_id(raw)
+    except IdentityError as exc:
+        error = str(exc)
+    if id_number:
+        visitor = services.find_visitor(category, id_number, nationality)
+        if category == WNA:
+            permit = services.check_permit(id_number, today=services.wib_today())
+            if permit.status is not None:
+                record(
+                    "jali.permit_looked_up",
+                    object_type="Foreigner",
+                    object_id=permit.status.foreigner_id,
+                    detail={"expired": bool(permit.status.expired)},
+                )
+    prefill = None
+    if visitor is not None:
+        prefill = {"name": visitor.name, "phone": visitor.phone, "institution": visitor.institution}
+        if category == WNA:
+            prefill["nationality"] = visitor.nationality
+    return render(
+        "jali/_visitor_hint.html",
+        error=error,
+        visitor=visitor,
+        permit=permit,
+        last=services.last_visit(visitor),
+        category=category,
+        prefill=prefill,
+        **_common(),
+    )
+
+
+@bp.get("/hosts")
+@roles(*DESK)
+def search_hosts():
+    """Active search for the host employee of an official guest (name, NIP or unit)."""
+    q = " ".join(identity.clean_text(request.args.get("host_q") or "").split())[:100]
+    selected = request.args.get("host_id", type=int)
+    hosts = []
+    if len(q) >= 2:
+        needle = q.lower()
+        hosts = list(
+            User.select(User, Unit)
+            .join(Unit, JOIN.LEFT_OUTER)
+            .where(
+                User.is_active == True,  # noqa: E712
+                (fn.LOWER(User.name).contains(needle))
+                | User.nip.startswith(q.replace(" ", ""))
+                | (fn.LOWER(Unit.name).contains(needle)),
+            )
+            .order_by(User.name)
+            .limit(8)
+        )
+    if selected and not any(h.id == selected for h in hosts):
+        selected = hosts[0].id if hosts else None
+    elif not selected and hosts:
+        selected = hosts[0].id  # the best match is preselected: type, Tab, Enter
+    return render("jali/_hosts.html", hosts=hosts, q=q, selected=selected)
+
+
+# ----- sticker, visit, check-out ---------------------------------------------------------------
+
+
+@bp.get("/sticker.css")
+@roles(*DESK)
+def sticker_css():
+    """The label size (a setting) as CSS: @page size and the sticker's box."""
+    size = jali_settings.sticker_size()
+    css = (
+        f":root {{ --sticker-w: {size['width_mm']}mm; --sticker-h: {size['height_mm']}mm; }}\n"
+        f"@page {{ size: {size['width_mm']}mm {size['height_mm']}mm; margin: 0; }}\n"
+    )
+    response = make_response(css)
+    response.mimetype = "text/css"
+    return response
+
+
+@bp.get("/visits/<int:visit_id>/sticker")
+@roles(*DESK)
+def show_sticker(visit_id):
+    visit = _visit_or_404(visit_id)
+    checkout_url = url_for("jali.confirm_checkout", visit_id=visit.id, _external=True)
+    return render(
+        "jali/sticker.html",
+        visit=visit,
+        qr=qr_svg(checkout_url),
+        checkout_url=checkout_url,
+        size=jali_settings.sticker_size(),
+        **_common(),
+    )
+
+
+def _can_view(user, visit):
+    if user.has_role("resepsionis", "admin", "kepala"):
+        return True
+    # Inteldakim follows up the alerts: the WNA visits with an expired permit.
+    return user.has_role("inteldakim") and visit.category == WNA and visit.permit_expired
+
+
+@bp.get("/visits/<int:visit_id>")
+@roles("resepsionis", "admin", "kepala", "inteldakim")
+def show_visit(visit_id):
+    visit = _visit_or_404(visit_id)
+    require(_can_view(current_user, visit))
+    if visit.permit_expired:
+        record("jali.visit_viewed", visit, detail={"permit": visit.permit_state})
+    host = User.get_or_none(User.id == visit.host_id) if visit.host_id else None
+    unit = Unit.get_or_none(Unit.id == visit.host_unit_id) if visit.host_unit_id else None
+    return render("jali/visit.html", visit=visit, host=host, unit=unit, **_common())
+
+
+@bp.get("/visits/<int:visit_id>/checkout")
+@roles(*DESK)
+def confirm_checkout(visit_id):
+    """What the sticker's QR code opens: a confirmation (a GET never changes anything)."""
+    visit = _visit_or_404(visit_id)
+    return render("jali/checkout.html", visit=visit, **_common())
+
+
+@bp.post("/visits/<int:visit_id>/checkout")
+@roles(*DESK)
+def checkout_visit(visit_id):
+    visit = _visit_or_404(visit_id)
+    method = OUT_QR if request.form.get("via") == OUT_QR else OUT_DESK
+    if services.check_out(visit, actor=current_user._get_current_object(), method=method):
+        flash(
+            _(
+                "%(name)s (no. %(number)s) checked out.",
+                name=visit.name,
+                number=visit.display_number,
+            ),
+            "success",
+        )
+    else:
+        flash(_("%(name)s was already checked out.", name=visit.name), "info")
+    if is_fragment_request() and request.form.get("from") == "desk":
+        return render("jali/desk.html", **_desk_context())
+    return redirect_to(url_for("jali.show_desk"))
+
+
+# ----- visitor log ------------------------------------------------------------------------------
+
+
+class LogRow(NamedTuple):
+    """One line of the visitor log, ready to print."""
+
+    id: int
+    number: str
+    category: str
+    name: str
+    institution: str
+    purpose: str
+    host: str
+    arrived: str
+    left: str
+    inside: bool
+    swept: bool
+    permit_expired: bool
+    duration: str
+
+
+def _as_datetime(value):
+    if value is None or isinstance(value, dt.datetime):
+        return value
+    return dt.datetime.fromisoformat(value)  # SQLite hands back ISO text
+
+
+def _log_rows(query):
+    """Run the log's query and shape its rows in one pass: the page is the busiest list of the
+    desk, so rows skip model building and per-row template filters."""
+    duration = _duration_formatter()
+    now = utcnow()
+    rows = []
+    for (
+        visit_id,
+        number,
+        category,
+        name,
+        institution,
+        purpose,
+        arrived,
+        left,
+        method,
+        permit,
+        host_name,
+        unit_name,
+    ) in db.execute(query):
+        arrived, left = _as_datetime(arrived), _as_datetime(left)
+        rows.append(
+            LogRow(
+                id=visit_id,
+                number=f"{number:03d}",
+                category=category,
+                name=name,
+                institution=institution,
+                purpose=purpose,
+                host=host_name or unit_name or "",
+                arrived=to_wib(arrived).strftime("%H:%M"),
+                left=to_wib(left).strftime("%H:%M") if left else "",
+                inside=left is None,
+                swept=method == OUT_SWEEP,
+                permit_expired=permit == PERMIT_EXPIRED,
+                duration=duration(_minutes_between(arrived, left or now)),
+            )
+        )
+    return rows
+
+
+@bp.get("/visits")
+@roles(*READERS)
+def list_visits():
+    today = services.wib_today()
+    day = _parse_date(request.args.get("date")) or today
+    category = request.args.get("category") or ""
+    status = request.args.get("status") or ""
+    q = " ".join(identity.clean_text(request.args.get("q") or "").split())[:100]
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+
+    base = Visit.select().where(Visit.visit_date == day)
+    if category in CATEGORIES:
+        base = base.where(Visit.category == category)
+    else:
+        category = ""
+    if status == "inside":
+        base = base.where(Visit.checked_out_at.is_null())
+    elif status == "out":
+        base = base.where(Visit.checked_out_at.is_null(False))
+    else:
+        status = ""
+    if q:
+        number = re.sub(r"[\s.\-/]", "", q).upper()
+        cond = fn.LOWER(Visit.name).contains(q.lower())
+        if number.isdigit() and len(number) <= 4:
+            cond |= Visit.number == int(number)
+        if len(number) >= 4 and number.isalnum():
+            cond |= Visit.visitor.in_(Visitor.select(Visitor.id).where(Visitor.id_number == number))
+        base = base.where(cond)
+
+    counts = dict(
+        Visit.select(Visit.category, fn.COUNT(Visit.id))
+        .where(Visit.visit_date == day)
+        .group_by(Visit.category)
+        .tuples()
+    )
+    total = base.count() if (category or status or q) else sum(counts.values())
+    pages = max(1, -(-total // LOG_PAGE_SIZE))
+    page = min(page, pages)
+    # One query for the page: (visit_date, number) is the unique index, so the day's newest
+    # fifty come straight off it, with only the columns the table shows.
+    query = (
+        base.select(
+            Visit.id,
+            Visit.number,
+            Visit.category,
+            Visit.name,
+            Visit.institution,
+            Visit.purpose,
+            Visit.checked_in_at,
+            Visit.checked_out_at,
+            Visit.checkout_method,
+            Visit.permit_state,
+            User.name,
+            Unit.name,
+        )
+        .join(User, JOIN.LEFT_OUTER, on=(Visit.host == User.id))
+        .switch(Visit)
+        .join(Unit, JOIN.LEFT_OUTER, on=(Visit.host_unit == Unit.id))
+        .order_by(Visit.number.desc())
+        .paginate(page, LOG_PAGE_SIZE)
+    )
+    visits = _log_rows(query)
+    context = dict(
+        visits=visits,
+        day=day,
+        today=today,
+        category=category,
+        status=status,
+        q=q,
+        page=page,
+        pages=pages,
+        total=total,
+        counts={c: counts.get(c, 0) for c in CATEGORIES},
+        prev_day=day - dt.timedelta(days=1),
+        next_day=day + dt.timedelta(days=1) if day < today else None,
+        args={"date": day.isoformat(), "category": category, "status": status, "q": q},
+        **_common(),
+    )
+    if is_fragment_request() and request.headers.get("HX-Target") == "visit-rows":
+        return render("jali/_visit_rows.html", **context)
+    return render("jali/visits.html", **context)
+
+
+@bp.get("/visitors/<int:visitor_id>")
+@roles(*DESK)
+def show_visitor(visitor_id):
+    visitor = Visitor.get_or_none(Visitor.id == visitor_id)
+    require(visitor is not None)
+    visits = list(visitor.visits.order_by(Visit.checked_in_at.desc()).limit(100))
+    return render("jali/visitor.html", visitor=visitor, visits=visits, **_common())
+
+
+# ----- reports ----------------------------------------------------------------------------------
+
+
+def _report_range():
+    today = services.wib_today()
+    return reports.clamp_range(
+        _parse_date(request.args.get("start")), _parse_date(request.args.get("end")), today
+    )
+
+
+@bp.get("/reports")
+@roles(*READERS)
+def show_reports():
+    start, end = _report_range()
+    rows = reports.daily_counts(start, end)
+    today = services.wib_today()
+    chart_rows = reports.daily_counts(today - dt.timedelta(days=29), today)
+    return render(
+        "jali/reports.html",
+        start=start,
+        end=end,
+        rows=rows,
+        totals=reports.totals(rows),
+        inside=reports.time_inside(start, end),
+        purposes=reports.purpose_counts(start, end),
+        chart=reports.chart_data(chart_rows, CATEGORY_LABELS),
+        **_common(),
+    )
+
+
+EXPORT_HEADER = [
+    _l("Date"),
+    _l("No."),
+    _l("Category"),
+    _l("Name"),
+    _l("Institution"),
+    _l("Purpose"),
+    _l("Host"),
+    _l("Host unit"),
+    _l("In (WIB)"),
+    _l("Out (WIB)"),
+    _l("Minutes inside"),
+    _l("Check-out"),
+]
+
+
+@bp.get("/reports/export")
+@roles(*READERS)
+def export_report():
+    fmt = request.args.get("format", "csv")
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    start, end = _report_range()
+    hosts = dict(
+        User.select(User.id, User.name)
+        .where(User.id.in_(Visit.select(Visit.host).where(reports._in_range(start, end))))
+        .tuples()
+    )
+    units = dict(Unit.select(Unit.id, Unit.name).tuples())
+    header = [str(h) for h in EXPORT_HEADER]
+    labels = {c: str(label) for c, label in CATEGORY_LABELS.items()}
+    rows = (reports.format_row(v, labels, hosts, units) for v in reports.export_rows(start, end))
+    record(
+        "jali.visits_exported",
+        object_type="Visit",
+        object_id="",
+        detail={"format": fmt, "start": start.isoformat(), "end": end.isoformat()},
+    )
+    filename = f"si-jali-{start.isoformat()}-{end.isoformat()}.{fmt}"
+    disposition = f'attachment; filename="{filename}"'
+    if fmt == "csv":
+        return Response(
+            reports.stream_csv(header, rows),
+            mimetype="text/csv",
+            headers={"Content-Disposition": disposition},
+        )
+    data = reports.write_xlsx(header, rows, title=_("Visits"))
+    return Response(
+        data,
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": disposition},
+    )
+
+
+# ----- settings ---------------------------------------------------------------------------------
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@roles("admin")
+def edit_settings():
+    form = SettingsForm()
+    if request.method == "GET":
+        current = jali_settings.purposes()
+        form.purposes_wni.data = "\n".join(current[WNI])
+        form.purposes_wna.data = "\n".join(current[WNA])
+        form.purposes_official.data = "\n".join(current[OFFICIAL])
+        size = jali_settings.sticker_size()
+        form.sticker_width.data = size["width_mm"]
+        form.sticker_height.data = size["height_mm"]
+        hour, minute = jali_settings.closing_time()
+        form.closing_time.data = f"{hour:02d}:{minute:02d}"
+        return render("jali/settings.html", form=form)
+    if not form.validate_on_submit():
+        return render_invalid("jali/settings.html", form=form)
+    from ..extensions import transaction
+
+    with transaction():
+        jali_settings.set_purposes(form.purpose_lists())
+        jali_settings.set_sticker_size(form.sticker_width.data, form.sticker_height.data)
+        hour, minute = form.closing_time.data.split(":")
+        jali_settings.set_closing_time(hour, minute)
+        record(
+            "jali.settings_changed",
+            object_type="Setting",
+            object_id="jali",
+            detail={"fields": ["purposes", "sticker_size", "closing_time"]},
+        )
+    flash(_("Si Jali settings were saved."), "success")
+    return redirect_to(url_for("jali.edit_settings"))

@@ -1,0 +1,401 @@
+"""Admin pages of the outbox and the scheduler; password reset by e-mail (public)."""
+
+import functools
+
+import redis
+from babel.dates import get_month_names
+from flask import Blueprint, abort, flash, make_response, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from markupsafe import Markup
+
+from ..auth.sessions import end_current_session
+from ..core.filters import to_wib
+from ..core.responses import is_fragment_request, redirect_to, render, render_invalid
+from ..extensions import get_redis
+from ..policy import public, roles
+from ..scheduling import load_job_modules
+from . import password_reset
+from . import services as svc
+from .forms import ForgotPasswordForm, ResetPasswordForm, TestMessageForm
+from .models import DEAD, STATUSES, OutboxMessage, ScheduledRun
+from .rendering import loads_context, redact, render_email
+from .settings import all_settings
+
+bp = Blueprint("notify", __name__)
+
+NAV = [
+    ("notify.outbox", _l("Outbox")),
+    ("notify.scheduler_runs", _l("Scheduled jobs")),
+]
+
+PAGE_SIZE = 50
+STATUS_LABELS = {
+    "queued": _l("queued"),
+    "sending": _l("sending"),
+    "sent": _l("sent"),
+    "failed": _l("failed (will retry)"),
+    "dead": _l("dead (gave up)"),
+}
+RUN_STATUS_LABELS = {
+    "enqueued": _l("enqueued"),
+    "running": _l("running"),
+    "ok": _l("ok"),
+    "failed": _l("failed"),
+    "lost": _l("lost"),
+}
+LIST_FIELDS = (
+    OutboxMessage.id,
+    OutboxMessage.created_at,
+    OutboxMessage.kind,
+    OutboxMessage.to_address,
+    OutboxMessage.subject,
+    OutboxMessage.template,
+    OutboxMessage.status,
+    OutboxMessage.attempts,
+    OutboxMessage.last_error,
+    OutboxMessage.send_after,
+    OutboxMessage.sent_at,
+)
+
+
+STATUS_COLOURS = {
+    "queued": "secondary",
+    "sending": "info",
+    "sent": "success",
+    "failed": "warning",
+    "dead": "danger",
+}
+
+
+@bp.app_context_processor
+def _labels():
+    return {"outbox_status_labels": STATUS_LABELS, "run_status_labels": RUN_STATUS_LABELS}
+
+
+@functools.lru_cache(maxsize=4)
+def _month_names(locale):
+    names = get_month_names("abbreviated", locale=locale)
+    return {month: names[month] for month in range(1, 13)}
+
+
+def wib_short(value, locale):
+    """What the ``wib`` filter writes ("27 Nov 2026 10:00 WIB"), for the 50 rows of a list page
+    without a full Babel pattern round per cell."""
+    if value is None:
+        return ""
+    local = to_wib(value)
+    return f"{local.day} {_month_names(locale)[local.month]} {local.year} {local:%H:%M} WIB"
+
+
+# ----- alert admins about dead messages ----------------------------------------------------------
+
+SEEN_KEY = "intranet:notify:dead-seen:{user}"
+
+
+def _dead_seen(user_id):
+    try:
+        return int(get_redis().get(SEEN_KEY.format(user=user_id)) or 0)
+    except (redis.RedisError, OSError):
+        return 0
+
+
+def _mark_dead_seen(user_id, latest):
+    try:
+        get_redis().set(SEEN_KEY.format(user=user_id), int(latest or 0))
+    except (redis.RedisError, OSError):
+        pass  # the alert shows again later; nothing else depends on it
+
+
+@bp.before_app_request
+def _alert_dead_messages():
+    """Admins see, on their next page, that e-mails gave up - until they open the outbox."""
+    if request.method != "GET" or request.endpoint in (None, "static") or is_fragment_request():
+        return None
+    if "text/html" not in request.headers.get("Accept", ""):
+        return None
+    if request.endpoint.startswith("notify.") or not current_user.is_authenticated:
+        return None
+    if not current_user.has_role("admin"):
+        return None
+    latest = svc.latest_dead_id()
+    if latest and latest > _dead_seen(current_user.id):
+        link = url_for("notify.outbox", status=DEAD)
+        message = Markup('{} <a class="alert-link" href="{}">{}</a>').format(
+            _("Some e-mails could not be delivered and gave up."), link, _("Open the outbox")
+        )
+        flash(message, "warning")
+    return None
+
+
+# ----- outbox ------------------------------------------------------------------------------------
+
+
+@bp.get("/admin/outbox/")
+@roles("admin")
+def outbox():
+    status = request.args.get("status", "")
+    status = status if status in STATUSES else ""
+    kind = (request.args.get("kind") or "").strip()[:80]
+    q = (request.args.get("q") or "").strip()[:254]
+    before = request.args.get("before", type=int)
+    query = OutboxMessage.select(*LIST_FIELDS).order_by(OutboxMessage.id.desc())
+    if status:
+        query = query.where(OutboxMessage.status == status)
+    if kind:
+        query = query.where(OutboxMessage.kind == kind)
+    if q:
+        query = query.where(
+            (OutboxMessage.to_address == q.lower())
+            | (OutboxMessage.to_address == q)
+            | (OutboxMessage.key == q)
+            | OutboxMessage.key.startswith(q)
+        )
+    if before:
+        query = query.where(OutboxMessage.id < before)
+    rows = list(query.limit(PAGE_SIZE + 1))
+    more = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
+    locale = str(get_locale() or "id")
+    for row in rows:
+        row.created_wib = wib_short(row.created_at, locale)
+        row.sent_wib = wib_short(row.sent_at, locale)
+        row.next_wib = wib_short(row.send_after, locale) if row.status == "failed" else ""
+    by_status, by_kind, latest_dead = svc.cached_counts()
+    settings = all_settings()
+    if latest_dead and latest_dead > _dead_seen(current_user.id):
+        _mark_dead_seen(current_user.id, latest_dead)
+    return render(
+        "notify/outbox.html",
+        rows=rows,
+        more=more,
+        by_status=by_status,
+        by_kind=by_kind,
+        statuses=STATUSES,
+        status_filter=status,
+        kind_filter=kind,
+        q=q,
+        filter_args={"status": status, "kind": kind, "q": q},
+        paused=settings["paused"],
+        settings=settings,
+        test_form=TestMessageForm(),
+        labels={k: str(v) for k, v in STATUS_LABELS.items()},
+        colours=STATUS_COLOURS,
+        detail_base=url_for("notify.show_message", message_id=0)[:-1],
+    )
+
+
+def _message_or_404(message_id):
+    row = OutboxMessage.get_or_none(OutboxMessage.id == message_id)
+    if row is None:
+        abort(404)
+    return row
+
+
+@bp.get("/admin/outbox/<int:message_id>")
+@roles("admin")
+def show_message(message_id):
+    from ..audit.services import record
+
+    row = _message_or_404(message_id)
+    context = redact(loads_context(row.context))
+    error = None
+    subject = text = ""
+    try:
+        subject, text, _html = render_email(row.template, context, row.language)
+    except Exception as exc:  # a broken template or context: show why, not a 500
+        error = f"{exc.__class__.__name__}: {exc}"
+    # The rendered text may hold pay amounts or permit data: reading it is audited.
+    record("notify.message_viewed", row, detail={"kind": row.kind})
+    return render(
+        "notify/message.html",
+        row=row,
+        subject=subject,
+        text=text,
+        render_error=error,
+        error_lines=[line for line in row.error_log.splitlines() if line],
+    )
+
+
+@bp.get("/admin/outbox/<int:message_id>/html")
+@roles("admin")
+def message_html(message_id):
+    row = _message_or_404(message_id)
+    try:
+        _subject, _text, html = render_email(
+            row.template, redact(loads_context(row.context)), row.language
+        )
+    except Exception:
+        abort(404)
+    response = make_response(html)
+    response.headers["Content-Type"] = "text/html; charset=utf-8"
+    # E-mail HTML uses inline styles; it is shown sandboxed, with no scripts and no remote loads.
+    response.headers["Content-Security-Policy"] = (
+        "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+    )
+    return response
+
+
+@bp.post("/admin/outbox/<int:message_id>/retry")
+@roles("admin")
+def retry_message(message_id):
+    _message_or_404(message_id)
+    try:
+        svc.retry_message(message_id, actor=current_user._get_current_object())
+    except svc.OutboxError as exc:
+        flash(str(exc), "danger")
+    else:
+        flash(_("The message is queued again."), "success")
+    return redirect_to(url_for("notify.show_message", message_id=message_id))
+
+
+@bp.post("/admin/outbox/retry-dead")
+@roles("admin")
+def retry_dead():
+    kind = (request.form.get("kind") or "").strip()[:80]
+    if not kind:
+        flash(_("Choose the kind of messages to retry."), "danger")
+    else:
+        try:
+            count = svc.retry_dead(kind, actor=current_user._get_current_object())
+        except svc.OutboxError as exc:
+            flash(str(exc), "danger")
+        else:
+            flash(
+                _("%(count)d dead message(s) of %(kind)s queued again.", count=count, kind=kind),
+                "success",
+            )
+    return redirect_to(url_for("notify.outbox", kind=kind or None))
+
+
+@bp.post("/admin/outbox/pause")
+@roles("admin")
+def pause_sending():
+    svc.pause_sending(actor=current_user._get_current_object())
+    flash(_("Sending is paused. New e-mails wait in the outbox until you resume."), "warning")
+    return redirect_to(url_for("notify.outbox"))
+
+
+@bp.post("/admin/outbox/resume")
+@roles("admin")
+def resume_sending():
+    svc.resume_sending(actor=current_user._get_current_object())
+    flash(_("Sending resumed: waiting e-mails are on their way."), "success")
+    return redirect_to(url_for("notify.outbox"))
+
+
+@bp.post("/admin/outbox/reconcile")
+@roles("admin")
+def run_reconciler():
+    result = svc.reconcile()
+    flash(
+        _(
+            "Reconciler: %(reset)d stuck message(s) reset, %(enqueued)d handed to workers.",
+            reset=result["reset"],
+            enqueued=result["enqueued"],
+        ),
+        "info",
+    )
+    return redirect_to(url_for("notify.outbox"))
+
+
+@bp.post("/admin/outbox/test")
+@roles("admin")
+def send_test():
+    form = TestMessageForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for error in errors:
+                flash(str(error), "danger")
+        return redirect_to(url_for("notify.outbox"))
+    row = svc.send_test_message(form.to.data.strip(), current_user._get_current_object())
+    flash(_("A test e-mail to %(to)s is queued.", to=row.to_address), "success")
+    return redirect_to(url_for("notify.show_message", message_id=row.id))
+
+
+# ----- scheduler ---------------------------------------------------------------------------------
+
+
+@bp.get("/admin/scheduler/")
+@roles("admin")
+def scheduler_runs():
+    jobs = load_job_modules()
+    job_filter = (request.args.get("job") or "").strip()[:100]
+    before = request.args.get("before", type=int)
+    latest = {}
+    for name in jobs:
+        latest[name] = (
+            ScheduledRun.select()
+            .where(ScheduledRun.job == name)
+            .order_by(ScheduledRun.slot.desc())
+            .first()
+        )
+    query = ScheduledRun.select().order_by(ScheduledRun.id.desc())
+    if job_filter:
+        query = query.where(ScheduledRun.job == job_filter)
+    if before:
+        query = query.where(ScheduledRun.id < before)
+    runs = list(query.limit(PAGE_SIZE + 1))
+    more = len(runs) > PAGE_SIZE
+    return render(
+        "notify/scheduler.html",
+        jobs=dict(sorted(jobs.items())),
+        latest=latest,
+        runs=runs[:PAGE_SIZE],
+        more=more,
+        job_filter=job_filter,
+    )
+
+
+# ----- password reset (public) -------------------------------------------------------------------
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@public
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        password_reset.request_reset(form.email.data, ip=request.remote_addr or "")
+        flash(
+            _(
+                "If an active account uses that address, a link to choose a new password is on "
+                "its way. It works once, for %(minutes)d minutes.",
+                minutes=password_reset.TOKEN_MINUTES,
+            ),
+            "info",
+        )
+        return redirect_to(url_for("auth.login"))
+    if request.method == "POST":
+        return render_invalid("notify/forgot_password.html", form=form)
+    return render("notify/forgot_password.html", form=form)
+
+
+def _no_store(response):
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@public
+def reset_password(token):
+    if password_reset.valid_token(token) is None:
+        return _no_store(render("notify/reset_password.html", form=None, token=token, _status=404))
+    form = ResetPasswordForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            user = password_reset.reset_password(token, form.new.data)
+        except password_reset.ResetError as exc:
+            error = str(exc)
+        else:
+            if current_user.is_authenticated and current_user.id == user.id:
+                end_current_session()
+            flash(_("Your password was changed. Sign in with the new password."), "success")
+            return redirect_to(url_for("auth.login"))
+    if request.method == "POST":
+        return _no_store(
+            render_invalid("notify/reset_password.html", form=form, token=token, error=error)
+        )
+    return _no_store(render("notify/reset_password.html", form=form, token=token))

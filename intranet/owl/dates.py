@@ -1,0 +1,55 @@
+"""Calendar helpers for Si Owl (dates are Jakarta calendar dates)."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+WIB = ZoneInfo("Asia/Jakarta")
+
+
+def wib_today():
+    return dt.datetime.now(WIB).date()
+
+
+def as_date(value):
+    """A date from a date, a datetime or an ISO string (SQLite hands raw rows back as text)."""
+    if isinstance(value, str):
+        return dt.date.fromisoformat(value[:10])
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value
+
+
+def months_before(day, months):
+    """The same day of the month ``months`` earlier (clamped to the month's last day)."""
+    index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(index, 12)
+    month += 1
+    last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
+    return dt.date(year, month, min(day.day, last))
+
+
+def last_working_day_before(day):
+    day -= dt.timedelta(days=1)
+    while day.weekday() >= 5:
+        day -= dt.timedelta(days=1)
+    return day
+
+
+def extension_window(expiry_date):
+    """An extension may be applied for from 3 months before expiry until the last working day
+    before it (DESIGN §9). Public holidays are not known to the system."""
+    return months_before(expiry_date, 3), last_working_day_before(expiry_date)
+
+
+def working_days_between(start, end):
+    """Working days (Monday to Friday) after ``start`` up to and including ``end``."""
+    if end is None or start is None or end <= start:
+        return 0
+    days = (end - start).days
+    weeks, rest = divmod(days, 7)
+    count = weeks * 5
+    weekday = start.weekday()
+    for i in range(1, rest + 1):
+        if (weekday + i) % 7 < 5:
+            count += 1
+    return count

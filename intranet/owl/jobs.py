@@ -1,0 +1,26 @@
+"""Si Owl's periodic jobs (RQ entry points). Each takes no arguments, opens its own database
+connection (or uses the runner's) and runs the service for today's date in Jakarta; running one
+twice changes nothing."""
+
+from ..notify.jobs import db_session
+from ..scheduling import periodic
+from . import services
+
+
+@periodic("owl.permit_scan", daily_at="06:00")
+def permit_scan():
+    """Queue the staged expiry warnings due today."""
+    with db_session():
+        result = services.run_permit_scan(services.wib_today())
+    return {"date": result.scan_date.isoformat(), "queued": result.queued}
+
+
+@periodic("owl.overstay", daily_at="06:15")
+def overstay_scan_and_digest():
+    """Open, escalate and close overstay cases, then e-mail Inteldakim the digest of new ones."""
+    with db_session():
+        today = services.wib_today()
+        summary = services.run_overstay_scan(today)
+        digest = services.send_overstay_digest(today)
+    summary["digest"] = digest.id if digest is not None else None
+    return summary

@@ -1,0 +1,110 @@
+"""Si Owl's settings (admins change them at run time; every rate and threshold is a setting).
+
+Lead times are stored per permit type with the date each one took effect:
+
+    {"ITAS": [[60, null], [30, null], [45, "2026-11-27"]], ...}
+
+``null`` marks the defaults, which have always applied. A lead time added later carries the day it
+was added, and the scan never sends it for a permit that had already passed it on that day (no
+back-filling). Removing a lead time and adding it again starts it afresh.
+"""
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+
+from ..core.models import Setting, get_setting, set_setting
+from .models import PERMIT_TYPES
+
+DEFAULT_LEAD_DAYS = (60, 30, 14, 7, 1)
+DEFAULT_OVERSTAY_RATE = 1_000_000  # rupiah per person per day, PP 28/2019
+DEFAULT_ESCALATION_DAYS = 60  # from this day: deportation and entry ban, Inteldakim escalation
+DEFAULT_SERVICE_STANDARD_DAYS = 3  # working days from receipt to decision
+MAX_LEAD_DAYS = 366
+
+KEY_LEAD = "owl.lead_times"
+KEY_RATE = "owl.overstay_rate"
+KEY_ESCALATION = "owl.overstay_escalation_days"
+KEY_STANDARD = "owl.service_standard_days"
+
+
+def lead_rules(stored=None):
+    """{permit_type: [(days, effective_from or None), ...]} sorted by days, longest first."""
+    stored = (get_setting(KEY_LEAD) if stored is None else stored) or {}
+    rules = {}
+    for ptype in PERMIT_TYPES:
+        entries = stored.get(ptype)
+        if entries is None:
+            rules[ptype] = [(d, None) for d in DEFAULT_LEAD_DAYS]
+            continue
+        parsed = []
+        for days, since in entries:
+            parsed.append((int(days), dt.date.fromisoformat(since) if since else None))
+        rules[ptype] = sorted(parsed, key=lambda r: -r[0])
+    return rules
+
+
+def lead_days(ptype):
+    return [d for d, _since in lead_rules()[ptype]]
+
+
+def set_lead_days(ptype, days, today):
+    """Replace one type's lead times. Lead times kept keep their start; new ones start today."""
+    if ptype not in PERMIT_TYPES:
+        raise ValueError(f"unknown permit type {ptype}")
+    rules = lead_rules()
+    current = dict(rules[ptype])
+    wanted = sorted({int(d) for d in days}, reverse=True)
+    for d in wanted:
+        if not 0 < d <= MAX_LEAD_DAYS:
+            raise ValueError(f"lead time out of range: {d}")
+    rules[ptype] = [(d, current[d] if d in current else today) for d in wanted]
+    set_setting(
+        KEY_LEAD,
+        {
+            t: [[d, since.isoformat() if since else None] for d, since in entries]
+            for t, entries in rules.items()
+        },
+    )
+    return rules[ptype]
+
+
+def overstay_rate():
+    return int(get_setting(KEY_RATE, DEFAULT_OVERSTAY_RATE))
+
+
+def escalation_days():
+    return int(get_setting(KEY_ESCALATION, DEFAULT_ESCALATION_DAYS))
+
+
+def service_standard_days():
+    return int(get_setting(KEY_STANDARD, DEFAULT_SERVICE_STANDARD_DAYS))
+
+
+def save_numbers(*, rate, escalation, standard):
+    set_setting(KEY_RATE, int(rate))
+    set_setting(KEY_ESCALATION, int(escalation))
+    set_setting(KEY_STANDARD, int(standard))
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    lead_rules: dict
+    overstay_rate: int
+    escalation_days: int
+    service_standard_days: int
+
+
+def snapshot():
+    """Every Si Owl setting with one query (the daily jobs read them all)."""
+    keys = (KEY_LEAD, KEY_RATE, KEY_ESCALATION, KEY_STANDARD)
+    stored = {
+        row.key: json.loads(row.value)
+        for row in Setting.select(Setting.key, Setting.value).where(Setting.key.in_(keys))
+    }
+    return Snapshot(
+        lead_rules=lead_rules(stored.get(KEY_LEAD, {})),
+        overstay_rate=int(stored.get(KEY_RATE, DEFAULT_OVERSTAY_RATE)),
+        escalation_days=int(stored.get(KEY_ESCALATION, DEFAULT_ESCALATION_DAYS)),
+        service_standard_days=int(stored.get(KEY_STANDARD, DEFAULT_SERVICE_STANDARD_DAYS)),
+    )
