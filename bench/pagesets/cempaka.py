@@ -14,6 +14,8 @@ DEFAULT_SIZE = 1_000_000
 CHUNK = 20_000
 EMPLOYEE_ROWS = 2_000
 PER_REPORT = 100
+REPORT_PENDING = 12
+EMPLOYEE_PENDING = 60
 TITLES = [
     "Laporan verifikasi berkas permohonan paspor",
     "Rekap antrean layanan paspor",
@@ -72,23 +74,25 @@ def _working_days(end, count):
 
 
 def _plan(size, people):
-    """[(employee id, count)] adding up to ``size``."""
+    """[(employee id, count, newest rows still pending)] adding up to ``size``. The supervisor
+    has a backlog: the newest deliverables of each report (and more of the employee account's)
+    wait for a decision, a few hundred in all."""
     accounts = people.accounts
-    special = {accounts["pegawai"].id: EMPLOYEE_ROWS}
+    special = {accounts["pegawai"].id: (EMPLOYEE_ROWS, EMPLOYEE_PENDING)}
     for report in people.reports:
-        special.setdefault(report, PER_REPORT)
-    budget = max(0, size - sum(special.values()))
+        special.setdefault(report, (PER_REPORT, REPORT_PENDING))
+    budget = max(0, size - sum(count for count, _p in special.values()))
     others = [i for i in people.staff_ids if i not in special]
-    plan = list(special.items())
+    plan = [(emp, count, pending) for emp, (count, pending) in special.items()]
     if others and budget:
         each, extra = divmod(budget, len(others))
-        plan += [(emp, each + (1 if n < extra else 0)) for n, emp in enumerate(others)]
+        plan += [(emp, each + (1 if n < extra else 0), 0) for n, emp in enumerate(others)]
     return plan
 
 
 def _rows(plan, today, supervisor_of, rng):
     days = _working_days(today - dt.timedelta(days=1), 520)  # about two years
-    for employee, count in plan:
+    for employee, count, pending_newest in plan:
         home_lat = -6.16 + rng.uniform(-0.1, 0.1)
         home_lon = 106.84 + rng.uniform(-0.1, 0.1)
         for n in range(count):
@@ -99,7 +103,7 @@ def _rows(plan, today, supervisor_of, rng):
                 minutes=rng.randint(0, 420)
             )
             roll = rng.random()
-            if age <= 14:
+            if age <= 14 or n < pending_newest:
                 status = "pending"
             elif roll < 0.93:
                 status = "approved"

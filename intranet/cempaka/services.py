@@ -11,7 +11,7 @@ from collections import namedtuple
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _
-from peewee import JOIN, fn
+from peewee import JOIN, Field, fn
 
 from ..audit.services import record
 from ..core.filters import WIB
@@ -644,10 +644,54 @@ TOTAL_COLUMN = fn.COUNT(Submission.id).over().alias("total")
 ListRow = _row_type("ListRow", LIST_COLUMNS)
 QueueRow = _row_type("QueueRow", QUEUE_COLUMNS)
 QueueRowTotal = _row_type("QueueRowTotal", (*QUEUE_COLUMNS, TOTAL_COLUMN))
+StatusCount = namedtuple("StatusCount", ["status", "n"])
 
 
 def _fetch(query, row_type):
     return [row_type._make(t) for t in query.tuples()]
+
+
+def _converter(column):
+    node = getattr(column, "node", column)  # an alias names a field
+    if isinstance(node, Field):
+        return node.python_value
+    return None
+
+
+class CompiledQueries:
+    """The SQL of the hot list queries, written once per shape and database: peewee spends
+    longer writing these queries than the database spends running them. Only integer
+    parameters vary (ids, limit, offset); the builder is called once with sentinel values to
+    find where they go in the parameter list."""
+
+    def __init__(self):
+        self._entries = {}
+
+    def fetch(self, shape, build, row_type, **ints):
+        key = (shape, type(db.obj))
+        entry = self._entries.get(key)
+        if entry is None:
+            sentinels = {name: -(1_000_000_007 + i) for i, name in enumerate(sorted(ints))}
+            query = build(**sentinels)
+            sql, params = query.sql()
+            names = {value: name for name, value in sentinels.items()}
+            slots = [(names.get(p) if isinstance(p, int) else None, p) for p in params]
+            if sorted(n for n, _p in slots if n) != sorted(ints):
+                return _fetch(build(**ints), row_type)  # a shape we cannot cache
+            converters = [_converter(c) for c in query._returning]
+            entry = self._entries[key] = (sql, slots, converters)
+        sql, slots, converters = entry
+        params = [ints[name] if name else value for name, value in slots]
+        rows = db.execute_sql(sql, params).fetchall()
+        return [
+            row_type._make(
+                [c(v) if c and v is not None else v for c, v in zip(converters, r, strict=True)]
+            )
+            for r in rows
+        ]
+
+
+compiled = CompiledQueries()
 
 
 def _rows(query, offset, limit, newest_first, with_total=False):
@@ -686,9 +730,11 @@ def review_queue(supervisor, filters, page=1, per_page=20):
 
     Only the pending rows are counted (a few hundred at most); the decided history is paged
     with a look-ahead row, never counted."""
+    offset = (page - 1) * per_page
+    if filters == QueueFilters():  # the usual view: prepared SQL
+        return _default_queue(supervisor.id, offset, per_page)
     base = Submission.select(Submission.id).where(Submission.employee.in_(reports_of(supervisor)))
     base = _filtered(base, filters, reports_of(supervisor))
-    offset = (page - 1) * per_page
     if filters.status:
         rows = _rows(
             base.where(Submission.status == filters.status),
@@ -713,28 +759,96 @@ def review_queue(supervisor, filters, page=1, per_page=20):
     return rows[:per_page], pending_count, has_next
 
 
+def _reports_base(supervisor_id):
+    return Submission.select(Submission.id).where(
+        Submission.employee.in_(User.select(User.id).where(User.supervisor == supervisor_id))
+    )
+
+
+def _default_queue(supervisor_id, offset, per_page):
+    """review_queue without filters, on prepared SQL (the page supervisors open most)."""
+
+    def pending(supervisor, limit, offset):
+        return (
+            _reports_base(supervisor)
+            .where(Submission.status == PENDING)
+            .select(*QUEUE_COLUMNS, TOTAL_COLUMN)
+            .join(User, on=(Submission.employee == User.id))
+            .order_by(Submission.work_date, Submission.id)
+            .offset(offset)
+            .limit(limit)
+        )
+
+    def decided(supervisor, limit, offset):
+        return (
+            _reports_base(supervisor)
+            .where(Submission.status != PENDING)
+            .select(*QUEUE_COLUMNS)
+            .join(User, on=(Submission.employee == User.id))
+            .order_by(Submission.work_date.desc(), Submission.id.desc())
+            .offset(offset)
+            .limit(limit)
+        )
+
+    rows = compiled.fetch(
+        "queue.pending",
+        pending,
+        QueueRowTotal,
+        supervisor=supervisor_id,
+        limit=per_page + 1,
+        offset=offset,
+    )
+    if rows:
+        pending_count = rows[0].total
+    else:
+        pending_count = _reports_base(supervisor_id).where(Submission.status == PENDING).count()
+    if len(rows) < per_page + 1:
+        rows += compiled.fetch(
+            "queue.decided",
+            decided,
+            QueueRow,
+            supervisor=supervisor_id,
+            limit=per_page + 1 - len(rows),
+            offset=max(0, offset - pending_count),
+        )
+    return rows[:per_page], pending_count, len(rows) > per_page
+
+
 def my_submissions(employee, status="", page=1, per_page=20):
-    query = Submission.select(*LIST_COLUMNS).where(Submission.employee == employee.id)
-    if status in STATUSES:
-        query = query.where(Submission.status == status)
-    rows = _fetch(
-        query.order_by(Submission.work_date.desc(), Submission.id.desc())
-        .offset((page - 1) * per_page)
-        .limit(per_page + 1),
+    status = status if status in STATUSES else ""
+
+    def build(employee, limit, offset):
+        query = Submission.select(*LIST_COLUMNS).where(Submission.employee == employee)
+        if status:
+            query = query.where(Submission.status == status)
+        return (
+            query.order_by(Submission.work_date.desc(), Submission.id.desc())
+            .offset(offset)
+            .limit(limit)
+        )
+
+    rows = compiled.fetch(
+        f"mine.{status}",
+        build,
         ListRow,
+        employee=employee.id,
+        limit=per_page + 1,
+        offset=(page - 1) * per_page,
     )
     return rows[:per_page], len(rows) > per_page
 
 
 def status_counts(employee):
     """{status: count} of one employee (index-only over (employee, status, work_date))."""
-    rows = (
-        Submission.select(Submission.status, fn.COUNT(Submission.id).alias("n"))
-        .where(Submission.employee == employee.id)
-        .group_by(Submission.status)
-        .tuples()
-    )
-    return dict(rows)
+
+    def build(employee):
+        return (
+            Submission.select(Submission.status, fn.COUNT(Submission.id).alias("n"))
+            .where(Submission.employee == employee)
+            .group_by(Submission.status)
+        )
+
+    return dict(compiled.fetch("mine.counts", build, StatusCount, employee=employee.id))
 
 
 def history(submission):

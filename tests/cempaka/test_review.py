@@ -306,3 +306,27 @@ def test_views_of_others_coordinates_are_audited(client, office, queue, sign_in)
     assert [e.actor_id for e in entries] == [office.boss.id, office.head.id]
     assert all(e.object_id == str(mine_a.id) for e in entries)
     assert all(str(mine_a.lat)[:6] not in e.detail for e in entries)
+
+
+def test_prepared_list_queries_match_the_built_ones(app_ctx, office, queue, make_submission):
+    mine_a, mine_b, _t = queue
+    archived = []
+    for i in range(4):
+        s = make_submission(office.emp, title=f"Arsip {i}", work_date=dt.date(2026, 11, 16 + i))
+        services.decide(s, office.boss, "approved" if i % 2 else "rejected", "Catatan.")
+        archived.append(s)
+    for page in (1, 2):
+        prepared = services.review_queue(office.boss, services.QueueFilters(), page, 3)
+        # a filter that changes nothing takes the ordinary (built) path
+        built = services.review_queue(
+            office.boss, services.QueueFilters(date_from=dt.date(2000, 1, 1)), page, 3
+        )
+        assert [tuple(r)[:-1] if hasattr(r, "total") else tuple(r) for r in prepared[0]] == [
+            tuple(r)[:-1] if hasattr(r, "total") else tuple(r) for r in built[0]
+        ]
+        assert prepared[1:] == built[1:]
+    rows, _more = services.my_submissions(office.emp, page=1, per_page=50)
+    assert [r.id for r in rows] == [mine_a.id] + [s.id for s in reversed(archived)]
+    first = rows[0]
+    assert isinstance(first.work_date, dt.date) and isinstance(first.submitted_at, dt.datetime)
+    assert {r.status for r in services.my_submissions(office.emp, "approved")[0]} == {"approved"}
