@@ -9,8 +9,10 @@ from ..audit.services import record
 from ..extensions import transaction
 from ..models import utcnow
 from ..people.models import Unit, User, UserRole
+from . import permits
+from .identity import normalize_passport
 from .models import OFFICIAL, OUT_DESK, OUT_QR, OUT_SWEEP, WNA, WNI, Visit, VisitCounter, Visitor
-from .services import wib_to_utc, wib_today
+from .services import check_permit, wib_to_utc, wib_today
 from .settings import DEFAULT_PURPOSES
 
 NATIONALITIES = [
@@ -72,6 +74,8 @@ def load(fake, accounts, days=28, seed=2026):
     today = wib_today(now)
     # A pool of returning visitors: about a third of the visits are repeat visits.
     pool = {WNI: [], WNA: [], OFFICIAL: []}
+    registered = _owl_registry()  # foreigners of Si Owl's registry also come to the desk
+    rng.shuffle(registered)
     rows, counters = [], []
     with transaction():
         for back in range(days, -1, -1):
@@ -86,7 +90,7 @@ def load(fake, accounts, days=28, seed=2026):
                 checked_in = wib_to_utc(day, 8, 0) + dt.timedelta(minutes=minute)
                 if checked_in > now:
                     break
-                visitor = _visitor(rng, fake, foreign, category, pool, checked_in)
+                visitor = _visitor(rng, fake, foreign, category, pool, checked_in, registered)
                 stay = dt.timedelta(minutes=rng.randint(10, 150))
                 out_at, method = checked_in + stay, rng.choice((OUT_DESK, OUT_DESK, OUT_QR))
                 if back and rng.random() < 0.05:
@@ -113,7 +117,7 @@ def load(fake, accounts, days=28, seed=2026):
                         "checked_out_by": desk.id
                         if desk and method in (OUT_DESK, OUT_QR)
                         else None,
-                        "permit_state": "valid" if category == WNA else "",
+                        **_permit_snapshot(visitor, day),
                     }
                 )
                 last = number
@@ -132,7 +136,36 @@ def load(fake, accounts, days=28, seed=2026):
     return len(rows)
 
 
-def _visitor(rng, fake, foreign, category, pool, when):
+def _owl_registry():
+    """[(name, passport, nationality)] of Si Owl's foreigners, when Si Owl is installed."""
+    if not permits.owl_installed():
+        return []
+    from ..owl.models import Foreigner
+
+    return [
+        (f.name, f.passport_number, f.nationality)
+        for f in Foreigner.select(Foreigner.name, Foreigner.passport_number, Foreigner.nationality)
+        .order_by(Foreigner.id)
+        .limit(300)
+    ]
+
+
+def _permit_snapshot(visitor, day):
+    """What Si Owl said about a WNA visitor's permit on the day of the visit."""
+    check = check_permit(visitor.id_number, today=day) if visitor.id_type == "passport" else None
+    status = check.status if check else None
+    return {
+        "permit_state": check.state if check else "",
+        "foreigner_id": getattr(status, "foreigner_id", None),
+        "permit_type": (getattr(status, "permit_type", None) or "")[:20],
+        "permit_number": (getattr(status, "permit_number", None) or "")[:50],
+        "permit_expiry": getattr(status, "expiry_date", None),
+        "days_overstayed": getattr(status, "days_overstayed", 0) or 0,
+        "extension_in_process": bool(getattr(status, "extension_in_process", False)),
+    }
+
+
+def _visitor(rng, fake, foreign, category, pool, when, registered=()):
     if pool[category] and rng.random() < 0.3:
         visitor = rng.choice(pool[category])
         Visitor.update(visit_count=Visitor.visit_count + 1, last_seen_at=when).where(
@@ -148,6 +181,18 @@ def _visitor(rng, fake, foreign, category, pool, when):
             id_type="nik",
             id_number=make_nik(rng, birth, female),
             nationality="ID",
+            name=name,
+            phone=phone,
+            visit_count=1,
+            first_seen_at=when,
+            last_seen_at=when,
+        )
+    elif category == WNA and registered and rng.random() < 0.5:
+        name, passport, code = registered.pop()
+        visitor = Visitor.create(
+            id_type="passport",
+            id_number=normalize_passport(passport),
+            nationality=code,
             name=name,
             phone=phone,
             visit_count=1,

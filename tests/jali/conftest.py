@@ -1,7 +1,6 @@
 """Si Jali fixtures: a front-desk account, valid identity numbers, a registration helper."""
 
 import datetime as dt
-from dataclasses import dataclass
 
 import pytest
 
@@ -40,72 +39,59 @@ def visit_form(category="wni", **overrides):
     return data
 
 
-@dataclass(frozen=True)
-class FakePassportStatus:
-    """The shape of Si Owl's PassportStatus (intranet.owl.services), for the seam tests."""
-
-    foreigner_id: int
-    name: str
-    nationality: str
-    passport_number: str
-    permit_id: int | None
-    permit_type: str | None
-    permit_number: str | None
-    expiry_date: dt.date | None
-    expired: bool
-    days_overstayed: int
-    extension_in_process: bool
-
-
 @pytest.fixture
-def fake_owl(monkeypatch):
-    """Si Owl's registry stands in through the seam (intranet.jali.permits._owl_lookup) while
-    Si Owl is not part of this branch: ``registry`` maps passport -> status; ``calls`` records
-    the look-ups."""
-    from types import SimpleNamespace
+def owl_registry(app_ctx):
+    """Si Owl's registry, written through Si Owl's own models: ``add(passport, expiry=...)``
+    registers a foreigner with an active stay permit (and, if asked, an extension application in
+    process); Si Jali reads it through ``intranet.owl.services.lookup_passport``."""
+    from intranet.owl.models import Application, Foreigner, Permit, normalize_passport
 
-    from intranet.jali import permits
+    made = []
 
-    owl = SimpleNamespace(registry={}, calls=[])
-
-    def lookup_passport(passport_number, today=None):
-        owl.calls.append((passport_number, today))
-        return owl.registry.get(passport_number)
-
-    monkeypatch.setattr(permits, "_owl_lookup", lambda: lookup_passport)
-    return owl
-
-
-def expired_status(passport="E1234567", days=12, extension=False):
-    return FakePassportStatus(
-        foreigner_id=41,
+    def add(
+        passport,
+        *,
+        expiry,
         name="John Smith",
         nationality="AU",
-        passport_number=passport,
-        permit_id=7,
         permit_type="ITAS",
-        permit_number="2C21AB0042-W",
-        expiry_date=TODAY - dt.timedelta(days=days),
-        expired=True,
-        days_overstayed=days,
-        extension_in_process=extension,
-    )
+        extension=False,
+    ):
+        n = len(made) + 1
+        foreigner = Foreigner.create(
+            name=name,
+            passport_number=passport,
+            passport_key=normalize_passport(passport),
+            passport_country=nationality,
+            nationality=nationality,
+            language="en",
+            email=f"foreigner{n}@mail.example",
+        )
+        permit = Permit.create(
+            foreigner=foreigner,
+            permit_type=permit_type,
+            subtype="work",
+            permit_number=f"2C21AB00{n:02d}-W",
+            registration_number=f"REG{n:08d}",
+            issue_date=expiry - dt.timedelta(days=365),
+            expiry_date=expiry,
+            duration_days=365,
+            status="active",
+        )
+        if extension:
+            Application.create(
+                number=f"JKP-EXT-{n:04d}",
+                foreigner=foreigner,
+                permit=permit,
+                kind="extension",
+                requested_type=permit_type,
+                status="in_process",
+                received_on=expiry - dt.timedelta(days=20),
+            )
+        made.append((foreigner, permit))
+        return foreigner, permit
 
-
-def valid_status(passport="E1234567"):
-    return FakePassportStatus(
-        foreigner_id=42,
-        name="John Smith",
-        nationality="AU",
-        passport_number=passport,
-        permit_id=8,
-        permit_type="ITAS",
-        permit_number="2C21AB0043-W",
-        expiry_date=TODAY + dt.timedelta(days=200),
-        expired=False,
-        days_overstayed=0,
-        extension_in_process=False,
-    )
+    return add
 
 
 @pytest.fixture

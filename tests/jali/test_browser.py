@@ -1,10 +1,10 @@
 """Real Chromium at the front desk (the issue's "Done when"): reception registers one visitor of
 each category with the keyboard, prints each sticker (the screenshot shows the category colour
 and word), checks two out (QR confirmation, one click), the closing sweep checks out the third;
-the official guest's host and Inteldakim receive their e-mails at the test SMTP server.
+the official guest's host and Inteldakim (the WNA's permit in Si Owl's registry has expired)
+receive their e-mails at the test SMTP server."""
 
-Si Owl's registry is faked through the seam (``fake_owl``) until Si Owl is part of this branch."""
-
+import datetime as dt
 import io
 import re
 
@@ -12,9 +12,10 @@ import pytest
 from PIL import Image
 
 from intranet.jali.models import Visit
+from intranet.jali.services import wib_today
 from tests.conftest import browser_login
 
-from .conftest import VALID_NIK, expired_status
+from .conftest import VALID_NIK
 
 pytestmark = pytest.mark.browser
 
@@ -48,11 +49,11 @@ def _sticker(page, colour, word):
     return int(page.url.rstrip("/").split("/")[-2])
 
 
-def test_front_desk_day(page, live_server, make_user, fake_owl, run_jobs, mail_sink):
+def test_front_desk_day(page, live_server, make_user, owl_registry, run_jobs, mail_sink):
     desk = make_user("resepsionis", name="Sari Resepsionis", email="desk@kanim.example")
     host = make_user("atasan", name="Rina Kusuma", email="rina@kanim.example")
     make_user("inteldakim", name="Intel Satu", email="intel@kanim.example")
-    fake_owl.registry["E1234567"] = expired_status(passport="E1234567", days=12)
+    owl_registry("E1234567", expiry=wib_today() - dt.timedelta(days=12))
 
     browser_login(page, desk.email)
     page.click("#nav-links a[data-endpoint='jali.show_desk']")  # boosted navigation

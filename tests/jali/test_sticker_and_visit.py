@@ -1,6 +1,7 @@
 """The sticker page (label size from the settings, colour class, category word, QR of the
 check-out URL) and who may read a visit."""
 
+import datetime as dt
 import re
 
 from intranet.jali import services
@@ -54,11 +55,11 @@ def test_qr_code_encodes_the_checkout_url(desk_client, desk):
     assert expected in html
 
 
-def test_who_reads_a_visit(app, client, desk, make_user, login_as, fake_owl):
-    from .conftest import expired_status
+def test_who_reads_a_visit(app, client, desk, make_user, login_as, owl_registry):
+    from .conftest import TODAY
 
     wni = _visit(desk)
-    fake_owl.registry["E1234567"] = expired_status()
+    owl_registry("E1234567", expiry=TODAY - dt.timedelta(days=12))
     with app.app_context():
         from intranet.jali.models import Visit
 
