@@ -30,9 +30,21 @@ class WorkerProcess:
         self.log_path = log_path
 
     def kill(self):
-        """SIGKILL the worker and its work horse (its whole process group), as a crash would."""
+        """SIGKILL the worker and its work horse, as a crash would. RQ's horse leaves the
+        worker's process group (os.setpgrp), so its pid is found among the descendants."""
+        import psutil
+
         if self.proc.poll() is None:
+            try:
+                descendants = psutil.Process(self.proc.pid).children(recursive=True)
+            except psutil.NoSuchProcess:
+                descendants = []
             os.killpg(self.proc.pid, signal.SIGKILL)
+            for child in descendants:
+                try:
+                    child.kill()
+                except psutil.NoSuchProcess:
+                    pass
         self.proc.wait(10)
 
     def stop(self, timeout=15):
