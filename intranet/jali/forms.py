@@ -112,7 +112,9 @@ class VisitForm(CleanForm):
                 ok = self._fail(
                     self.institution, _l("An official guest's institution is required.")
                 )
-            if self.host_id.data:
+            if self.host_id.data and identity.row_id(self.host_id.data) is None:
+                ok = self._fail(self.host_q, _l("Choose the host from the search results."))
+            elif self.host_id.data:
                 self.host = User.get_or_none(
                     User.id == self.host_id.data,
                     User.is_active == True,  # noqa: E712
@@ -122,7 +124,8 @@ class VisitForm(CleanForm):
                 else:
                     host_id = self.host.id
             if self.host_unit.data:
-                if Unit.get_or_none(Unit.id == self.host_unit.data) is None:
+                unit_id = identity.row_id(self.host_unit.data)
+                if unit_id is None or Unit.get_or_none(Unit.id == unit_id) is None:
                     ok = self._fail(self.host_unit, _l("Choose a unit from the list."))
                 else:
                     unit_id = self.host_unit.data

@@ -33,6 +33,14 @@ def clean_text(value, keep_newlines=False):
     return "".join(ch for ch in value if ch in keep or unicodedata.category(ch) not in ("Cc", "Cs"))
 
 
+MAX_ID = 2**31 - 1  # row ids are 32-bit integers in PostgreSQL
+
+
+def row_id(value):
+    """An integer that can be a row id, else None (a guessed 40-digit id is simply not found)."""
+    return value if isinstance(value, int) and 0 < value <= MAX_ID else None
+
+
 def normalize_nik(value):
     return re.sub(r"[\s.\-]", "", value or "")
 

@@ -107,6 +107,7 @@ def _common():
         "status_labels": {k: str(v) for k, v in STATUS_LABELS.items()},
         "minutes_between": _minutes_between,
         "duration": _duration_formatter(),
+        # "/jali/visits/": rows link to visit_base + id (one url_for per page, not per row)
         "visit_base": url_for("jali.show_visit", visit_id=0)[:-1],
         "can_desk": current_user.has_role(*DESK),
     }
@@ -120,6 +121,7 @@ def _parse_date(value):
 
 
 def _visit_or_404(visit_id):
+    require(identity.row_id(visit_id) is not None)
     visit = Visit.select(Visit, Visitor).join(Visitor).where(Visit.id == visit_id).first()
     require(visit is not None)
     return visit
@@ -174,8 +176,11 @@ def show_desk():
 def scan_sticker():
     """A hand scanner types the sticker's QR (the check-out URL) into the desk's scan field."""
     code = identity.clean_text(request.args.get("code") or "").strip()[:300]
-    match = re.search(r"/jali/visits/(\d+)/checkout", code) or re.fullmatch(r"(\d{1,12})", code)
-    visit = Visit.get_or_none(Visit.id == int(match.group(1))) if match else None
+    match = re.search(r"/jali/visits/(\d{1,12})/checkout", code) or re.fullmatch(
+        r"(\d{1,12})", code
+    )
+    visit_id = identity.row_id(int(match.group(1))) if match else None
+    visit = Visit.get_or_none(Visit.id == visit_id) if visit_id else None
     if visit is None:
         flash(_("This code is not a Si Jali sticker of this office."), "danger")
         return redirect_to(url_for("jali.show_desk"))
@@ -205,7 +210,8 @@ def register_visit():
         category = request.args.get("category")
         if category in CATEGORIES:
             form.category.data = category
-        again = Visitor.get_or_none(Visitor.id == request.args.get("visitor", type=int))
+        again_id = identity.row_id(request.args.get("visitor", type=int))
+        again = Visitor.get_or_none(Visitor.id == again_id) if again_id else None
         if again is not None:
             form.category.data = {"nik": WNI, "passport": WNA}.get(again.id_type, OFFICIAL)
             form.id_number.data = again.id_number or ""
@@ -275,7 +281,7 @@ def lookup_visitor():
 def search_hosts():
     """Active search for the host employee of an official guest (name, NIP or unit)."""
     q = " ".join(identity.clean_text(request.args.get("host_q") or "").split())[:100]
-    selected = request.args.get("host_id", type=int)
+    selected = identity.row_id(request.args.get("host_id", type=int))
     hosts = []
     if len(q) >= 2:
         needle = q.lower()
@@ -533,7 +539,7 @@ def list_visits():
 @bp.get("/visitors/<int:visitor_id>")
 @roles(*DESK)
 def show_visitor(visitor_id):
-    visitor = Visitor.get_or_none(Visitor.id == visitor_id)
+    visitor = Visitor.get_or_none(Visitor.id == visitor_id) if identity.row_id(visitor_id) else None
     require(visitor is not None)
     visits = list(visitor.visits.order_by(Visit.checked_in_at.desc()).limit(100))
     return render("jali/visitor.html", visitor=visitor, visits=visits, **_common())

@@ -70,6 +70,8 @@ BAD_INPUT = [
     ("official", {"institution": ""}, "institution", "institution is required"),
     ("official", {}, "host_q", "Choose the host employee, or the unit"),
     ("official", {"host_id": "99999"}, "host_q", "Choose the host from the search"),
+    ("official", {"host_id": "9" * 40}, "host_q", "Choose the host from the search"),
+    ("official", {"host_unit": "9" * 40}, "host_unit", "Choose a unit from the list"),
 ]
 
 

@@ -79,10 +79,16 @@ def test_who_reads_a_visit(app, client, desk, make_user, login_as, owl_registry)
 
 
 def test_unknown_ids_are_404(desk_client):
+    huge = "9" * 20  # beyond PostgreSQL's integer ids: not found, never a database error
     for path in (
         "/jali/visits/999",
         "/jali/visits/999/sticker",
         "/jali/visits/999/checkout",
         "/jali/visitors/999",
+        f"/jali/visits/{huge}",
+        f"/jali/visitors/{huge}",
     ):
         assert desk_client.get(path).status_code == 404, path
+    assert desk_client.get("/jali/scan", query_string={"code": huge[:12]}).status_code == 303
+    assert desk_client.get(f"/jali/register?visitor={huge}").status_code == 200
+    assert desk_client.get(f"/jali/hosts?host_q=ab&host_id={huge}").status_code == 200
