@@ -36,6 +36,8 @@ class Config:
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR") or str(INSTANCE_DIR / "uploads")
     MAILCATCHER_DIR = os.environ.get("MAILCATCHER_DIR") or str(INSTANCE_DIR / "mailcatcher")
     PORT = _int("PORT", 5000)
+    # The public address used in links inside e-mails (never the request's Host header).
+    SERVER_NAME_FOR_LINKS = os.environ.get("PUBLIC_URL") or None
 
     # Mail: with MAIL_SERVER unset, ./run starts the local catcher on MAIL_PORT.
     MAIL_SERVER = os.environ.get("MAIL_SERVER") or "127.0.0.1"
@@ -105,6 +107,8 @@ class ProductionConfig(Config):
             problems.append("DATABASE_URL must be set (PostgreSQL)")
         if not os.environ.get("REDIS_URL"):
             problems.append("REDIS_URL must be set")
+        if not os.environ.get("PUBLIC_URL"):
+            problems.append("PUBLIC_URL must be set (links in e-mails)")
         if problems:
             raise RuntimeError("Production configuration refused: " + "; ".join(problems))
 

@@ -121,6 +121,18 @@ def _unauthorized():
 def _register_features(app):
     import importlib
 
+    from werkzeug.routing import IntegerConverter
+
+    class RowIdConverter(IntegerConverter):
+        """``<int:…>`` in every route: ids beyond a 32-bit row id simply do not match (404),
+        instead of reaching PostgreSQL as an out-of-range integer."""
+
+        def __init__(self, map, *args, **kwargs):
+            kwargs.setdefault("max", 2**31 - 1)
+            super().__init__(map, *args, **kwargs)
+
+    app.url_map.converters["int"] = RowIdConverter
+
     nav = []
     for name in FEATURES:
         module = importlib.import_module(name)

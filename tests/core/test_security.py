@@ -52,6 +52,7 @@ def test_production_refuses_default_secret_and_missing_database(monkeypatch):
     with pytest.raises(RuntimeError, match="DATABASE_URL"):
         ProductionConfig.check()
     monkeypatch.setenv("DATABASE_URL", "postgresql://db/intranet")
+    monkeypatch.setenv("PUBLIC_URL", "https://intranet.kanim-jakpus.example")
     ProductionConfig.check()
     assert ProductionConfig.SESSION_COOKIE_SECURE
 
@@ -83,3 +84,9 @@ def test_nul_bytes_are_refused_with_400(client, make_user, login_as):
     assert client.get("/admin/users/?q=a%00b").status_code == 400
     response = client.post_form("/admin/users/new", {"name": "x\x00y"}, token_from="/home")
     assert response.status_code == 400
+
+
+def test_ids_beyond_a_row_id_are_404_not_500(client, make_user, login_as):
+    login_as(make_user("admin"))
+    assert client.get("/admin/users/99999999999999999999").status_code == 404
+    assert client.get("/admin/users/2147483647").status_code == 404
