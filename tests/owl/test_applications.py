@@ -60,6 +60,7 @@ def test_completion_records_the_new_permit_and_e_mails_once(
     text = mail_sink.text_of(messages[0])
     assert f"Your application {application.number} was completed on 27 November 2026." in text
     assert "2C27HS000001" in text and "16 December 2027" in text
+    assert "http://localhost/owl/status" in text  # PUBLIC_URL unset in tests
 
 
 def test_rejection_e_mails_the_reason(

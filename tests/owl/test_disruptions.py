@@ -72,9 +72,10 @@ def test_notice_and_all_clear(people, make_user, client, run_jobs, mail_sink):
     assert "Gangguan sistem daring" not in client.get("/owl/status").get_data(as_text=True)
 
 
-def test_admin_page_validates_and_publishes(people, make_user, client, login_as, app_ctx):
+def test_admin_page_validates_and_publishes(people, make_user, client, login_as, app_ctx, app):
     from intranet.owl.models import Disruption
 
+    app.config["SERVER_NAME_FOR_LINKS"] = "https://imigrasi.example/intranet"
     login_as(make_user("admin"))
     page = "/owl/disruptions/new"
     form = {
@@ -94,6 +95,9 @@ def test_admin_page_validates_and_publishes(people, make_user, client, login_as,
     # 09:00 WIB is 02:00 UTC
     assert notice.starts_at == dt.datetime(2026, 11, 27, 2, 0)
     assert notice.notified == 2
+    sent = OutboxMessage.select().where(OutboxMessage.kind == "owl.disruption").first()
+    # links in e-mails use the public address, not the Host of the admin's request
+    assert '"status_url": "https://imigrasi.example/intranet/owl/status"' in sent.context
     listing = client.get("/owl/disruptions").get_data(as_text=True)
     assert "Pemadaman listrik" in listing
 

@@ -62,6 +62,7 @@ def test_case_reaches_the_digest_once_then_again_when_it_crosses_60_days(
     assert "1 new overstay case" in text
     assert "Ivan Ivanov (RU), ITAS 2C25RU0000001" in text
     assert "10 days" in text and "Rp 10.000.000" in text
+    assert "/owl/overstay" in text
 
     # 50 days later the case crosses 60 days: reported once more, as escalated
     later = today + dt.timedelta(days=50)
