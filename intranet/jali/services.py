@@ -320,10 +320,12 @@ def inteldakim_recipients():
 
 
 def external_url(endpoint, **values):
-    """An absolute link for e-mails: from the request, or SERVER_NAME_FOR_LINKS outside one."""
-    if has_request_context():
+    """An absolute link (e-mails, the sticker's QR code): on the public address (PUBLIC_URL)
+    when one is configured, else on the address of the request that asks."""
+    configured = current_app.config.get("SERVER_NAME_FOR_LINKS")
+    if not configured and has_request_context():
         return url_for(endpoint, _external=True, **values)
-    base = urlsplit(current_app.config.get("SERVER_NAME_FOR_LINKS") or "http://localhost")
+    base = urlsplit(configured or "http://localhost")
     adapter = current_app.url_map.bind(
         base.netloc or "localhost", script_name=base.path or "/", url_scheme=base.scheme or "http"
     )

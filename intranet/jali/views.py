@@ -325,7 +325,7 @@ def sticker_css():
 @roles(*DESK)
 def show_sticker(visit_id):
     visit = _visit_or_404(visit_id)
-    checkout_url = url_for("jali.confirm_checkout", visit_id=visit.id, _external=True)
+    checkout_url = services.external_url("jali.confirm_checkout", visit_id=visit.id)
     return render(
         "jali/sticker.html",
         visit=visit,

@@ -53,6 +53,11 @@ def test_qr_code_encodes_the_checkout_url(desk_client, desk):
     html = desk_client.get(f"/jali/visits/{visit.id}/sticker").get_data(as_text=True)
     expected = str(qr_svg(f"http://localhost/jali/visits/{visit.id}/checkout"))
     assert expected in html
+    # with a public address configured, the QR and e-mail links use it, not the Host header
+    desk_client.app.config["SERVER_NAME_FOR_LINKS"] = "https://intranet.kanim.example"
+    html = desk_client.get(f"/jali/visits/{visit.id}/sticker").get_data(as_text=True)
+    public = f"https://intranet.kanim.example/jali/visits/{visit.id}/checkout"
+    assert str(qr_svg(public)) in html
 
 
 def test_who_reads_a_visit(app, client, desk, make_user, login_as, owl_registry):
