@@ -185,7 +185,8 @@ def _register_hooks(app):
         h.setdefault("Referrer-Policy", "same-origin")
         h.setdefault("X-Frame-Options", "DENY")
         h.setdefault("Permissions-Policy", "camera=(self), geolocation=(self), microphone=()")
-        if current_user and current_user.is_authenticated and request.endpoint != "static":
+        # Static files never look up the session (current_user would cost a query).
+        if request.endpoint != "static" and current_user and current_user.is_authenticated:
             h["Cache-Control"] = "no-store"
         # htmx: a boosted page and its fragment share a URL; keep caches apart.
         h.add("Vary", "HX-Request")
