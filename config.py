@@ -59,6 +59,10 @@ class Config:
     SESSION_IDLE_MINUTES = _int("SESSION_IDLE_MINUTES", 60)
     SESSION_MAX_HOURS = _int("SESSION_MAX_HOURS", 12)
     REMEMBER_COOKIE_DURATION = 0
+    # The cookie lives as long as a session may; the server-side row enforces idle and maximum age,
+    # so the cookie is not re-signed and re-sent on every response.
+    PERMANENT_SESSION_LIFETIME = SESSION_MAX_HOURS * 3600
+    SESSION_REFRESH_EACH_REQUEST = False
 
     # Sign-in throttling (Redis). Lockouts are short so nobody can shut a colleague out for long.
     LOGIN_MAX_FAILURES_PER_ACCOUNT = _int("LOGIN_MAX_FAILURES_PER_ACCOUNT", 5)

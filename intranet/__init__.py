@@ -3,7 +3,8 @@
 import logging
 import os
 
-from flask import Flask, has_request_context, request
+from flask import Flask, has_request_context, request, url_for
+from flask_babel import get_locale
 from flask_login import current_user
 
 from config import INSTANCE_DIR, Config, get_config
@@ -85,6 +86,9 @@ def _init_extensions(app):
         timezone_selector=lambda: "Asia/Jakarta",
         default_translation_directories=";".join(translation_dirs),
     )
+    from .core import translation
+
+    translation.install(app)
 
     from .auth.sessions import load_user_from_session
 
@@ -108,7 +112,7 @@ def _select_locale():
 
 
 def _unauthorized():
-    from flask import redirect, url_for
+    from flask import redirect
 
     from .core.responses import hx_redirect
 
@@ -192,12 +196,21 @@ def _register_hooks(app):
         h.add("Vary", "HX-Request")
         return response
 
+    nav_cache = {}
+
     @app.context_processor
     def _layout_context():
-        user = current_user if current_user and current_user.is_authenticated else None
-        items = []
-        for endpoint, label in app.extensions["intranet_nav"]:
-            pol = policy.policy_for(endpoint, app)
-            if pol is not None and policy.PUBLIC not in pol and policy.admits(pol, user):
-                items.append((endpoint, label))
-        return {"nav_items": items, "current_locale": str(_select_locale())}
+        user = current_user._get_current_object()
+        roles = user.role_names if user is not None and user.is_authenticated else None
+        locale = str(get_locale())
+        key = (roles, locale, request.script_root)
+        items = nav_cache.get(key)
+        if items is None:
+            # Same answer for everyone with the same roles and language: work it out once.
+            items = []
+            for endpoint, label in app.extensions["intranet_nav"]:
+                pol = policy.policy_for(endpoint, app)
+                if pol is not None and policy.PUBLIC not in pol and policy.admits(pol, user):
+                    items.append((endpoint, str(label), url_for(endpoint)))
+            items = nav_cache[key] = tuple(items)
+        return {"nav_items": items, "current_locale": locale}

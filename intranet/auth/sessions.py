@@ -9,6 +9,7 @@ import secrets
 
 from flask import current_app, request, session
 
+from ..extensions import db
 from ..models import utcnow
 from ..people.models import User, UserSession
 
@@ -34,30 +35,70 @@ def start_session(user):
     return raw
 
 
+_LOAD_SQL = {}
+
+
+def _load_sql():
+    """The one query behind every signed-in request: the session row, its user and the user's
+    roles. Built with peewee once per database dialect and reused as plain SQL (compiling the
+    query on every request cost more than running it)."""
+    from peewee import SQL, fn
+
+    from ..extensions import is_sqlite
+    from ..people.models import UserRole
+
+    dialect = "sqlite" if is_sqlite() else "postgres"
+    sql = _LOAD_SQL.get(dialect)
+    if sql is None:
+        agg = (
+            fn.group_concat(UserRole.role, SQL("','"))
+            if dialect == "sqlite"
+            else fn.string_agg(UserRole.role, SQL("','"))
+        )
+        roles = UserRole.select(agg).where(UserRole.user == User.id)
+        query = (
+            User.select(
+                User,
+                UserSession.id.alias("s_id"),
+                UserSession.created_at.alias("s_created_at"),
+                UserSession.last_seen_at.alias("s_last_seen_at"),
+                roles.alias("s_roles"),
+            )
+            .join(UserSession, on=(UserSession.user == User.id))
+            .where(UserSession.key == "?")
+        )
+        sql, _params = query.sql()
+        _LOAD_SQL[dialect] = sql
+    return sql
+
+
 def load_user_from_session():
     """Return the active user for this request's session, or None (and forget the session)."""
     raw = session.get(SESSION_KEY)
     if not raw:
         return None
-    row = (
-        UserSession.select(UserSession, User)
-        .join(User)
-        .where(UserSession.key == _digest(raw))
-        .first()
-    )
+    row = db.execute_sql(_load_sql(), (_digest(raw),)).fetchone()
     if row is None:
         session.pop(SESSION_KEY, None)
         return None
+    fields = User._meta.sorted_fields
+    user = User(__no_default__=True)
+    values = row[: len(fields)]
+    session_id, created_at, last_seen_at, role_list = row[len(fields) :]
+    user.__data__.update({f.name: f.python_value(v) for f, v in zip(fields, values, strict=True)})
+    created_at = UserSession.created_at.python_value(created_at)
+    last_seen_at = UserSession.last_seen_at.python_value(last_seen_at)
     now = utcnow()
-    idle = dt.timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"])
-    max_age = dt.timedelta(hours=current_app.config["SESSION_MAX_HOURS"])
-    user = row.user
-    if not user.is_active or now - row.last_seen_at > idle or now - row.created_at > max_age:
-        row.delete_instance()
+    config = current_app.config
+    idle = dt.timedelta(minutes=config["SESSION_IDLE_MINUTES"])
+    max_age = dt.timedelta(hours=config["SESSION_MAX_HOURS"])
+    if not user.is_active or now - last_seen_at > idle or now - created_at > max_age:
+        UserSession.delete().where(UserSession.id == session_id).execute()
         session.pop(SESSION_KEY, None)
         return None
-    if now - row.last_seen_at > TOUCH_EVERY:
-        UserSession.update(last_seen_at=now).where(UserSession.id == row.id).execute()
+    if now - last_seen_at > TOUCH_EVERY:
+        UserSession.update(last_seen_at=now).where(UserSession.id == session_id).execute()
+    user._role_cache = frozenset(role_list.split(",")) if role_list else frozenset()
     return user
 
 

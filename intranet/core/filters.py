@@ -4,6 +4,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
+from flask import request, url_for
 from flask_babel import get_locale
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -63,6 +64,17 @@ def id_date(value, fmt="d MMMM yyyy"):
 
 
 def register(app):
+    static_urls = {}
+
+    def asset(filename):
+        """``url_for('static', filename=…)``, worked out once per file (the layout links six)."""
+        key = (request.script_root, filename)
+        url = static_urls.get(key)
+        if url is None:
+            url = static_urls[key] = url_for("static", filename=filename)
+        return url
+
+    app.jinja_env.globals["asset"] = asset
     app.jinja_env.filters.update(
         rupiah=rupiah,
         number=format_number,
