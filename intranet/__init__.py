@@ -86,9 +86,11 @@ def _init_extensions(app):
         timezone_selector=lambda: "Asia/Jakarta",
         default_translation_directories=";".join(translation_dirs),
     )
+    from .core import csrf as csrf_tokens
     from .core import translation
 
     translation.install(app)
+    csrf_tokens.install(app)
 
     from .auth.sessions import load_user_from_session
 
