@@ -177,20 +177,27 @@ def _register_hooks(app):
         if not db.is_closed():
             db.close()
 
+    csp = (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: "
+        + app.config.get("CSP_IMG_EXTRA", "")
+        + "; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+        "form-action 'self'; frame-ancestors 'none'"
+    )
+    security_headers = (
+        ("Content-Security-Policy", csp),
+        ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", "same-origin"),
+        ("X-Frame-Options", "DENY"),
+        ("Permissions-Policy", "camera=(self), geolocation=(self), microphone=()"),
+    )
+
     @app.after_request
     def _security_headers(response):
         h = response.headers
-        h.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: "
-            + app.config.get("CSP_IMG_EXTRA", "")
-            + "; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
-            "form-action 'self'; frame-ancestors 'none'",
-        )
-        h.setdefault("X-Content-Type-Options", "nosniff")
-        h.setdefault("Referrer-Policy", "same-origin")
-        h.setdefault("X-Frame-Options", "DENY")
-        h.setdefault("Permissions-Policy", "camera=(self), geolocation=(self), microphone=()")
+        present = {name.lower() for name, _value in h.items()}
+        for name, value in security_headers:
+            if name.lower() not in present:  # a view may have set its own (e.g. a stricter CSP)
+                h.add(name, value)
         # Static files never look up the session (current_user would cost a query).
         if request.endpoint != "static" and current_user and current_user.is_authenticated:
             h["Cache-Control"] = "no-store"
@@ -198,21 +205,17 @@ def _register_hooks(app):
         h.add("Vary", "HX-Request")
         return response
 
-    nav_cache = {}
+    from .core.layout import Layout
+
+    layout = Layout(app)
 
     @app.context_processor
     def _layout_context():
         user = current_user._get_current_object()
-        roles = user.role_names if user is not None and user.is_authenticated else None
         locale = str(get_locale())
-        key = (roles, locale, request.script_root)
-        items = nav_cache.get(key)
-        if items is None:
-            # Same answer for everyone with the same roles and language: work it out once.
-            items = []
-            for endpoint, label in app.extensions["intranet_nav"]:
-                pol = policy.policy_for(endpoint, app)
-                if pol is not None and policy.PUBLIC not in pol and policy.admits(pol, user):
-                    items.append((endpoint, str(label), url_for(endpoint)))
-            items = nav_cache[key] = tuple(items)
-        return {"nav_items": items, "current_locale": locale}
+        root = request.script_root
+        return {
+            "nav_items": layout.nav(user, locale, root),
+            "chrome": layout.chrome(locale, root),
+            "current_locale": locale,
+        }
