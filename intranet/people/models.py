@@ -25,6 +25,13 @@ ROLES = (
 )
 
 
+def format_nip(n):
+    """'198609262015051001' -> '19860926 201505 1 001' (birth date, appointment, gender, seq)."""
+    if n and len(n) == 18:
+        return f"{n[:8]} {n[8:14]} {n[14]} {n[15:]}"
+    return n
+
+
 class Unit(BaseModel):
     code = CharField(max_length=20, unique=True)
     name = CharField(max_length=200)
@@ -71,10 +78,7 @@ class User(BaseModel):
 
     @property
     def display_nip(self):
-        n = self.nip
-        if len(n) == 18:
-            return f"{n[:8]} {n[8:14]} {n[14]} {n[15:]}"
-        return n
+        return format_nip(self.nip)
 
 
 class UserRole(BaseModel):

@@ -1,17 +1,19 @@
 """Admin pages for users: list with active search, create, edit, deactivate, roles."""
 
+from typing import NamedTuple
+
 from flask import Blueprint, abort, flash, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import escape
-from peewee import JOIN, fn
 
 from ..core.responses import redirect_to, render, render_invalid
+from ..extensions import db
 from ..policy import roles
 from . import services
 from .forms import ROLE_LABELS, UserForm
-from .models import Unit, User, UserRole
+from .models import Unit, User, UserRole, format_nip
 
 bp = Blueprint("people", __name__, url_prefix="/admin/users")
 
@@ -20,41 +22,95 @@ NAV = [("people.list_users", _l("Users"))]
 PAGE_SIZE = 50
 
 
+class UserRow(NamedTuple):
+    id: int
+    name: str
+    email: str
+    display_nip: str
+    unit_name: str | None
+    is_active: bool
+    role_labels: list
+
+
+USER_LIST_SQL = (
+    'SELECT u.id, u.name, u.email, u.nip, un.name, u.is_active FROM "{user}" AS u '
+    'LEFT JOIN "{unit}" AS un ON un.id = u.unit_id WHERE {where} '
+    "ORDER BY u.name, u.id LIMIT {limit} OFFSET {offset}"
+)
+USER_COUNT_SQL = 'SELECT COUNT(*) FROM "{user}" AS u WHERE {where}'
+
+
+def _escape_like(text):
+    """``text`` taken literally inside a LIKE pattern (with ESCAPE '\\')."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _user_filter(q, role, status):
+    """WHERE clause and parameters of the user list (plain SQL: the page is opened often and
+    building it with the query builder cost more than running it)."""
+    param = db.param
+    where, params = ["1 = 1"], []
+    if q:
+        where.append(
+            f"(LOWER(u.name) LIKE {param} ESCAPE '\\' OR u.nip LIKE {param} ESCAPE '\\' "
+            f"OR LOWER(u.email) LIKE {param} ESCAPE '\\')"
+        )
+        anywhere = f"%{_escape_like(q.lower())}%"
+        params += [anywhere, _escape_like(q.replace(" ", "")) + "%", anywhere]
+    if role:
+        where.append(
+            f'u.id IN (SELECT r.user_id FROM "{UserRole._meta.table_name}" AS r '
+            f"WHERE r.role = {param})"
+        )
+        params.append(role)
+    if status in ("active", "inactive"):
+        where.append(f"u.is_active = {param}")
+        params.append(status == "active")
+    return " AND ".join(where), params
+
+
 @bp.get("/")
 @roles("admin")
 def list_users():
-    q = (request.args.get("q") or "").strip()
+    q = (request.args.get("q") or "").strip()[:100]
     role = request.args.get("role") or ""
+    role = role if role in ROLE_LABELS else ""
     status = request.args.get("status") or "active"
     try:
-        page = max(1, int(request.args.get("page", 1)))
+        page = min(max(1, int(request.args.get("page", 1))), 100_000)
     except ValueError:
         page = 1
-    query = User.select(User, Unit).join(Unit, JOIN.LEFT_OUTER).order_by(User.name)
-    if q:
-        like = f"%{q.lower()}%"
-        query = query.where(
-            fn.LOWER(User.name).contains(q.lower())
-            | User.nip.startswith(q.replace(" ", ""))
-            | (fn.LOWER(User.email) ** like)
-        )
-    if role:
-        query = query.where(
-            User.id.in_(UserRole.select(UserRole.user).where(UserRole.role == role))
-        )
-    if status == "active":
-        query = query.where(User.is_active == True)  # noqa: E712
-    elif status == "inactive":
-        query = query.where(User.is_active == False)  # noqa: E712
-    total = query.count()
-    users = list(query.paginate(page, PAGE_SIZE))
+    where, params = _user_filter(q, role, status)
+    tables = {"user": User._meta.table_name, "unit": Unit._meta.table_name}
+    total = db.execute_sql(USER_COUNT_SQL.format(where=where, **tables), params).fetchone()[0]
+    rows = db.execute_sql(
+        USER_LIST_SQL.format(where=where, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, **tables),
+        params,
+    ).fetchall()
     roles_by_user = {}
-    if users:
-        for ur in UserRole.select().where(UserRole.user.in_([u.id for u in users])):
-            roles_by_user.setdefault(ur.user_id, []).append(ur.role)
+    if rows:
+        ids = [r[0] for r in rows]
+        marks = ", ".join([db.param] * len(ids))
+        for user_id, role_name in db.execute_sql(
+            f'SELECT user_id, role FROM "{UserRole._meta.table_name}" WHERE user_id IN ({marks})',
+            ids,
+        ):
+            roles_by_user.setdefault(user_id, []).append(role_name)
+    labels = {name: str(label) for name, label in ROLE_LABELS.items()}
+    users = [
+        UserRow(
+            user_id,
+            name,
+            email,
+            format_nip(nip),
+            unit_name,
+            bool(active),
+            sorted(labels[r] for r in roles_by_user.get(user_id, ()) if r in labels),
+        )
+        for user_id, name, email, nip, unit_name, active in rows
+    ]
     context = dict(
         users=users,
-        roles_by_user=roles_by_user,
         q=q,
         role=role,
         status=status,
@@ -62,6 +118,7 @@ def list_users():
         total=total,
         pages=max(1, -(-total // PAGE_SIZE)),
         role_labels=ROLE_LABELS,
+        edit_base=url_for("people.list_users"),
     )
     if request.htmx and not request.htmx.boosted and request.htmx.target == "user-rows":
         return render("people/_user_rows.html", **context)

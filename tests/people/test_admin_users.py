@@ -90,6 +90,33 @@ def test_active_search_returns_rows_fragment(client, make_user, login_as):
     assert "<nav" not in body
 
 
+def test_search_filters_roles_status_and_takes_wildcards_literally(client, make_user, login_as):
+    login_as(make_user("admin", name="Admin Kantor"))
+    bambang = make_user("loket", name="Bambang Sutrisno", nip="198609262015051001")
+    make_user("keuangan", name="Dewi 100% Lestari")
+    make_user(name="Budi Santoso", active=False)
+
+    def rows(query):
+        response = client.get(
+            "/admin/users/?" + query, headers={"HX-Request": "true", "HX-Target": "user-rows"}
+        )
+        assert response.status_code == 200
+        return response.get_data(as_text=True)
+
+    by_nip = rows("q=19860926+201505")  # NIP as written on paper, with spaces
+    assert "Bambang Sutrisno" in by_nip and "Dewi" not in by_nip
+    assert "19860926 201505 1 001" in by_nip and f'href="/admin/users/{bambang.id}"' in by_nip
+    assert "Counter officer" in by_nip or "Petugas loket" in by_nip
+    percent = rows("q=%25")  # "%" matches only names containing it, not everyone
+    assert "Dewi 100% Lestari" in percent and "Bambang" not in percent
+    assert "Bambang" not in rows("q=_ambang")
+    by_role = rows("role=keuangan")
+    assert "Dewi 100% Lestari" in by_role and "Bambang" not in by_role
+    assert "Budi Santoso" not in rows("q=budi")  # active users by default
+    assert "Budi Santoso" in rows("q=budi&status=inactive")
+    assert "Budi Santoso" in rows("q=budi&status=all")
+
+
 def test_edit_roles_and_deactivate(client, make_user, login_as):
     admin = make_user("admin")
     login_as(admin)
