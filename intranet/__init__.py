@@ -92,7 +92,9 @@ def _init_extensions(app):
     translation.install(app)
     csrf_tokens.install(app)
 
-    from .auth.sessions import load_user_from_session
+    from .auth.sessions import CookieSessionInterface, load_user_from_session
+
+    app.session_interface = CookieSessionInterface()
 
     login_manager.login_view = "auth.login"
     login_manager.login_message = None

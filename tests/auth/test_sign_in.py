@@ -69,6 +69,29 @@ def test_cookie_replayed_after_sign_out_is_refused(app, client, make_user):
     assert response.status_code == 302 and response.headers["Location"].startswith("/login")
 
 
+def test_remembered_cookie_check_never_admits_an_altered_cookie(app, client, make_user):
+    """The session cookie's signature check is remembered for a minute (CookieSessionInterface);
+    a cookie differing in any character is still checked in full and refused."""
+    user = make_user()
+    _login(client, user.email)
+    name = app.config["SESSION_COOKIE_NAME"]
+    genuine = client.get_cookie(name).value
+    assert client.get("/home").status_code == 200  # checked and remembered
+    assert client.get("/home").status_code == 200  # from memory
+    payload, stamp, signature = genuine.rsplit(".", 2)
+    for altered in (
+        f"{payload}.{stamp}.{signature[:-1]}{'A' if signature[-1] != 'A' else 'B'}",
+        f"{payload[:-1]}{'A' if payload[-1] != 'A' else 'B'}.{stamp}.{signature}",
+    ):
+        other = app.test_client()
+        other.set_cookie(name, altered)
+        response = other.get("/home")
+        assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+    other = app.test_client()
+    other.set_cookie(name, genuine)
+    assert other.get("/home").status_code == 200
+
+
 def test_sign_out_ends_every_session_of_the_user(app, make_user):
     user = make_user()
     phone, desk = app.test_client(), app.test_client()
