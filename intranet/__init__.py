@@ -3,7 +3,7 @@
 import logging
 import os
 
-from flask import Flask, has_request_context, request, url_for
+from flask import Flask, has_request_context, request, session, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -107,8 +107,9 @@ def _select_locale():
     languages = ("id", "en")
     if not has_request_context():
         return "id"  # CLI and jobs; e-mails set their recipient's language explicitly
-    if current_user and current_user.is_authenticated and current_user.language in languages:
-        return current_user.language
+    user = current_user._get_current_object()
+    if user is not None and user.is_authenticated and user.language in languages:
+        return user.language
     cookie = request.cookies.get("lang")
     if cookie in languages:
         return cookie
@@ -154,6 +155,8 @@ def _has_nul(multidict):
 
 
 def _register_hooks(app):
+    from .auth.sessions import SESSION_KEY
+
     @app.before_request
     def _before_request():
         if request.endpoint == "static":
@@ -200,8 +203,9 @@ def _register_hooks(app):
         for name, value in security_headers:
             if name.lower() not in present:  # a view may have set its own (e.g. a stricter CSP)
                 h.add(name, value)
-        # Static files never look up the session (current_user would cost a query).
-        if request.endpoint != "static" and current_user and current_user.is_authenticated:
+        # Pages of a signed-in browser are never stored by caches. (Static files never reach
+        # this: they carry no session lookup.)
+        if request.endpoint != "static" and session.get(SESSION_KEY):
             h["Cache-Control"] = "no-store"
         # htmx: a boosted page and its fragment share a URL; keep caches apart.
         h.add("Vary", "HX-Request")

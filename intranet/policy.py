@@ -70,9 +70,10 @@ def enforce():
         abort(403)
     if PUBLIC in policy:
         return None
-    if not current_user.is_authenticated:
+    user = current_user._get_current_object()
+    if not user.is_authenticated:
         return current_app.login_manager.unauthorized()
-    if not admits(policy, current_user):
+    if not admits(policy, user):
         abort(403)
     return None
 
