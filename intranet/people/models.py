@@ -4,7 +4,7 @@ from peewee import (
     BooleanField,
     CharField,
     DateTimeField,
-    FloatField,
+    DoubleField,
     ForeignKeyField,
     TextField,
 )
@@ -49,8 +49,8 @@ class User(BaseModel):
     is_active = BooleanField(default=True, index=True)
     language = CharField(max_length=5, default="id")
     wfh_address = TextField(default="")
-    wfh_lat = FloatField(null=True)
-    wfh_lon = FloatField(null=True)
+    wfh_lat = DoubleField(null=True)
+    wfh_lon = DoubleField(null=True)
     created_at = DateTimeField(default=utcnow)
     updated_at = DateTimeField(default=utcnow)
     password_changed_at = DateTimeField(default=utcnow)
