@@ -217,6 +217,8 @@ def _register_hooks(app):
 
     @app.context_processor
     def _layout_context():
+        if not has_request_context():
+            return {}  # e-mails and jobs render without the page layout
         user = current_user._get_current_object()
         locale = str(get_locale())
         root = request.script_root

@@ -41,3 +41,11 @@ def test_ip_throttle(app, client, make_user):
         _login(client, u.email, "wrong-password-1")
     response = _login(client, users[3].email)
     assert response.status_code == 422 and "Terlalu banyak" in response.get_data(as_text=True)
+
+
+def test_templates_render_outside_a_request(app_ctx):
+    """Workers render e-mails with no request: the layout's context processors must stand
+    aside (Si Owl's bilingual e-mails render their second language with render_template)."""
+    from flask import render_template_string
+
+    assert render_template_string("{{ 1 + 1 }} {{ csrf_token is defined }}") == "2 True"
