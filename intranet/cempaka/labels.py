@@ -192,7 +192,8 @@ class RowUrls:
     def __init__(self):
         self._patterns = {}
 
-    def _pattern(self, endpoint, arg):
+    def pattern(self, endpoint, arg):
+        """[head, tail]: the endpoint's URL is head + str(id) + tail."""
         key = (endpoint, arg)
         pattern = self._patterns.get(key)
         if pattern is None:
@@ -201,7 +202,7 @@ class RowUrls:
         return pattern
 
     def _build(self, endpoint, arg, value):
-        head, tail = self._pattern(endpoint, arg)
+        head, tail = self.pattern(endpoint, arg)
         return f"{head}{int(value)}{tail}"
 
     def show(self, submission_id):

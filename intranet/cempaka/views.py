@@ -379,13 +379,8 @@ def review_queue():
     hx = getattr(request, "htmx", None)
     if is_fragment_request() and hx.target == "queue-rows":
         return render("cempaka/_queue_rows.html", **context)
-    reports = list(
-        User.select(User.id, User.name)
-        .where(User.supervisor == me.id)
-        .order_by(User.name)
-        .limit(1000)
-    )
-    return render("cempaka/review.html", reports=reports, **context)
+    options = presenters.report_options(services.reports_list(me.id), filters.employee_id)
+    return render("cempaka/review.html", report_options=options, **context)
 
 
 @bp.post("/review/<int:submission_id>")
@@ -423,8 +418,10 @@ def decide(submission_id):
         if target == "detail":
             return redirect_to(url_for("cempaka.show_submission", submission_id=submission_id))
         return redirect_to(url_for("cempaka.review_queue"))
-    [row] = _present([services.queue_row(submission_id)])
-    context = dict(row=row, error=error, comment=form.comment.data or "")
+    [row] = presenters.queue_rows(
+        [services.queue_row(submission_id)], error=error, comment=form.comment.data or ""
+    )
+    context = dict(row=row)
     if error:
         return render_invalid("cempaka/_queue_row.html", **context)
     return render("cempaka/_queue_row.html", **context)
