@@ -40,9 +40,9 @@ def _words():
     words = _WORDS.get(locale)
     if words is None:
         T = labels.texts()
+        # every word and format string escaped once: the values put into the format strings
+        # are escaped text, numbers, or dates written with the escaped month names
         words = {key: _e(value) for key, value in T.items() if isinstance(value, str)}
-        for key in ("sent", "sent_cap", "version", "select", "from_place", "files", "more_files"):
-            words[key] = T[key]  # format strings: the result is escaped where it is printed
         words["status"] = {
             status: f'<span class="badge {labels.STATUS_CLASSES[status]}" '
             f'data-status="{status}">{_e(label)}</span>'
@@ -50,7 +50,9 @@ def _words():
         }
         words["location"] = {k: _e(v) for k, v in T["location"].items()}
         words["flags"] = T["flags"]
-        words["months"] = T["months"]
+        words["months"] = {k: _e(v) for k, v in T["months"].items()}
+        words["status_attr"] = {k: k for k in T["status"]}
+        words["location_attr"] = {k: k for k in T["location"]}
         words["flag_html"] = {}
         _WORDS[locale] = words
     return words
@@ -98,10 +100,10 @@ def _location(s, W):
         text = W["location"].get(s.location_status)
         return False, text if text is not None else _e(s.location_status), ""
     if s.distance_m is not None:
-        text = _e(W["from_place"] % {"distance": labels.distance(s.distance_m)})
+        text = W["from_place"] % {"distance": labels.distance(s.distance_m)}
     else:
         text = W["location"]["ok"]
-    return True, text, _e("±" + labels.distance(s.accuracy_m))
+    return True, text, "±" + labels.distance(s.accuracy_m)
 
 
 def queue_rows(rows, error=None, comment=""):
@@ -126,11 +128,10 @@ def queue_rows(rows, error=None, comment=""):
         if s.version > 1:
             meta += " · " + W["version"] % {"n": s.version}
         pending = s.status == PENDING
-        parts = [
-            f'<tr id="sub-{sid}" data-status="{_e(s.status)}" data-flags="{int(s.flags)}">\n  <td>'
-        ]
+        status = W["status_attr"].get(s.status) or _e(s.status)
+        parts = [f'<tr id="sub-{sid}" data-status="{status}" data-flags="{int(s.flags)}">\n  <td>']
         if pending and not s.flags:
-            select = _e(W["select"] % {"title": s.title})
+            select = W["select"] % {"title": title}
             parts.append(
                 f'<input class="form-check-input" type="checkbox" name="ids" value="{sid}" '
                 f'form="bulk-form" aria-label="{select}">'
@@ -138,7 +139,7 @@ def queue_rows(rows, error=None, comment=""):
         parts.append(
             f'</td>\n  <td>\n    <div class="fw-semibold">{_e(s.employee_name)}</div>\n'
             f'    <a href="{show_url}{sid}">{title}</a>\n'
-            f'    <div class="small text-muted">{_e(meta)}</div>\n'
+            f'    <div class="small text-muted">{meta}</div>\n'
         )
         if s.file_id:
             parts.append(
@@ -146,7 +147,7 @@ def queue_rows(rows, error=None, comment=""):
                 f'hx-boost="false">{_e(s.file_name)}</a>'
             )
             if s.file_count > 1:
-                more = _e(W["more_files"] % {"n": s.file_count - 1})
+                more = W["more_files"] % {"n": s.file_count - 1}
                 parts.append(f' <a class="text-muted" href="{show_url}{sid}">{more}</a>')
             parts.append("</div>\n")
         parts.append(
@@ -165,7 +166,8 @@ def queue_rows(rows, error=None, comment=""):
         else:
             parts.append(
                 f'    <div class="small"><span class="text-danger" data-location-status='
-                f'"{_e(s.location_status)}">{location_text}</span></div>\n'
+                f'"{W["location_attr"].get(s.location_status) or _e(s.location_status)}">'
+                f"{location_text}</span></div>\n"
             )
         parts.append('  </td>\n  <td class="cempaka-decision-cell">\n')
         if pending:
@@ -226,8 +228,9 @@ def my_rows(rows):
         meta = W["sent_cap"] % {"when": dates.datetime(s.submitted_at)}
         if s.version > 1:
             meta += " · " + W["version"] % {"n": s.version}
-        files = one_file if s.file_count == 1 else _e(W["files"] % {"n": s.file_count})
+        files = one_file if s.file_count == 1 else W["files"] % {"n": s.file_count}
         comment = _e(s.decision_comment) if s.decision_comment else ""
+        status = W["status_attr"].get(s.status) or _e(s.status)
         if s.status == "revision":
             note = (
                 f'\n    <div class="small mt-1"><span class="text-info-emphasis">{comment}</span> '
@@ -247,10 +250,10 @@ def my_rows(rows):
             where = f'<span class="text-danger">{location_text}</span>'
         out.append(
             _safe(
-                f'<tr id="mine-{sid}" data-status="{_e(s.status)}">\n'
+                f'<tr id="mine-{sid}" data-status="{status}">\n'
                 f'  <td class="text-nowrap">{dates.date(s.work_date)}</td>\n'
                 f'  <td><a href="{show_url}{sid}">{_e(s.title)}</a>\n'
-                f'    <div class="small text-muted">{_e(meta)} · {files}</div>{note}\n'
+                f'    <div class="small text-muted">{meta} · {files}</div>{note}\n'
                 f"  </td>\n  <td>{W['status'][s.status]}</td>\n"
                 f'  <td class="d-none d-md-table-cell small">{where}</td>\n'
                 f'  <td class="d-none d-lg-table-cell">'

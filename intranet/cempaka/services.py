@@ -11,7 +11,7 @@ from collections import namedtuple
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _
-from peewee import JOIN, Field, fn
+from peewee import JOIN, DateField, DateTimeField, fn
 
 from ..audit.services import record
 from ..core.filters import WIB
@@ -652,8 +652,10 @@ def _fetch(query, row_type):
 
 
 def _converter(column):
+    """The conversion a column's raw value needs: only dates and timestamps (SQLite hands them
+    back as ISO text; numbers and text come back as Python values from both drivers)."""
     node = getattr(column, "node", column)  # an alias names a field
-    if isinstance(node, Field):
+    if isinstance(node, DateField | DateTimeField):
         return node.python_value
     return None
 
@@ -683,12 +685,22 @@ class CompiledQueries:
         sql, slots, converters = entry
         params = [ints[name] if name else value for name, value in slots]
         rows = db.execute_sql(sql, params).fetchall()
-        return [
-            row_type._make(
-                [c(v) if c and v is not None else v for c, v in zip(converters, r, strict=True)]
-            )
-            for r in rows
-        ]
+        columns = [(i, c) for i, c in enumerate(converters) if c is not None]
+        if not columns:
+            return [row_type._make(r) for r in rows]
+        seen = [{} for _c in columns]  # a page repeats its dates
+        out = []
+        for r in rows:
+            r = list(r)
+            for (i, convert), known in zip(columns, seen, strict=True):
+                value = r[i]
+                if isinstance(value, str):
+                    done = known.get(value)
+                    if done is None:
+                        done = known[value] = convert(value)
+                    r[i] = done
+            out.append(row_type._make(r))
+        return out
 
 
 compiled = CompiledQueries()
