@@ -1,101 +1,274 @@
-"""List rows prepared for display: the words, dates, distances and links a row shows, built in
-Python once per row so the row template only prints them (a Jinja call per cell costs more than
-the cell; the review queue and "my deliverables" are the pages staff load most)."""
+"""List rows as HTML: the review queue and "my deliverables" are the pages staff load most, and a
+Jinja expression per cell costs more than the cell (twenty rows of twenty-odd cells each). So the
+rows are written here, once per row, with plain string formatting:
 
-from types import SimpleNamespace
+- every value from the database goes through ``escape`` (``_e``) where it is inserted;
+- the words of the rows are translated and escaped once per language (``_words``), the flag
+  badges once per language and flag set, the dates once per distinct value in a page;
+- the row markup is the one the templates used to print (``templates/cempaka/_macros.html``
+  keeps the macros other pages use).
 
+Each function returns ``Markup``, printed as is by ``{{ row }}``.
+"""
+
+import datetime as dt
+
+from flask_babel import get_locale
+from markupsafe import Markup, escape
+
+from ..core.filters import WIB
 from . import labels
 from .models import PENDING
 
+_WIB_OFFSET = dt.timedelta(hours=7)  # Asia/Jakarta: UTC+7 without daylight saving since 1964
 
-def _location(s, T):
+
+def _e(value):
+    return str(escape(value))
+
+
+def _safe(html):
+    return Markup(html)  # noqa: S704 - markup written here, every value in it went through _e
+
+
+_WORDS = {}
+
+
+def _words():
+    """The row words of the request's language, translated (labels.texts) and escaped once."""
+    locale = str(get_locale() or "id")
+    words = _WORDS.get(locale)
+    if words is None:
+        T = labels.texts()
+        # every word and format string escaped once: the values put into the format strings
+        # are escaped text, numbers, or dates written with the escaped month names
+        words = {key: _e(value) for key, value in T.items() if isinstance(value, str)}
+        words["status"] = {
+            status: f'<span class="badge {labels.STATUS_CLASSES[status]}" '
+            f'data-status="{status}">{_e(label)}</span>'
+            for status, label in T["status"].items()
+        }
+        words["location"] = {k: _e(v) for k, v in T["location"].items()}
+        words["flags"] = T["flags"]
+        words["months"] = {k: _e(v) for k, v in T["months"].items()}
+        words["status_attr"] = {k: k for k in T["status"]}
+        words["location_attr"] = {k: k for k in T["location"]}
+        words["flag_html"] = {}
+        _WORDS[locale] = words
+    return words
+
+
+def _flag_badges(flags, W):
+    html = W["flag_html"].get(flags)
+    if html is None:
+        html = W["flag_html"][flags] = "".join(
+            f'<span class="badge cempaka-flag me-1" data-flag="{bit}" title="{_e(help_)}">'
+            f"{_e(label)}</span>"
+            for bit, label, help_ in W["flags"]
+            if flags & bit
+        )
+    return html
+
+
+class _Dates:
+    """Dates and timestamps as labels.short_date / short_datetime write them, each distinct
+    value formatted once."""
+
+    def __init__(self, W):
+        self.months = W["months"]
+        self.days = {}
+
+    def date(self, value):
+        text = self.days.get(value)
+        if text is None:
+            text = self.days[value] = f"{value.day} {self.months[value.month]} {value.year}"
+        return text
+
+    def datetime(self, value):
+        if value is None:
+            return ""
+        if value.year >= 1970:
+            local = value + _WIB_OFFSET
+        else:
+            local = value.replace(tzinfo=dt.UTC).astimezone(WIB)
+        return f"{self.date(local.date())} {local:%H:%M} WIB"
+
+
+def _location(s, W):
+    """(located, escaped location text, escaped accuracy text)."""
     if s.location_status != "ok":
-        return False, T["location"].get(s.location_status, s.location_status), ""
+        text = W["location"].get(s.location_status)
+        return False, text if text is not None else _e(s.location_status), ""
     if s.distance_m is not None:
-        text = T["from_place"] % {"distance": labels.distance(s.distance_m)}
+        text = W["from_place"] % {"distance": labels.distance(s.distance_m)}
     else:
-        text = T["location"]["ok"]
+        text = W["location"]["ok"]
     return True, text, "±" + labels.distance(s.accuracy_m)
 
 
-def _meta(s, T):
-    parts = [
-        labels.short_date(s.work_date),
-        T["sent"] % {"when": labels.short_datetime(s.submitted_at)},
-    ]
-    if s.version > 1:
-        parts.append(T["version"] % {"n": s.version})
-    return " · ".join(parts)
-
-
-def queue_rows(rows):
-    """Rows of the supervisor's queue (``services.QUEUE_COLUMNS`` tuples: the first file of the
-    current version comes with the row; the others are on the deliverable's page)."""
-    T = labels.texts()
+def queue_rows(rows, error=None, comment=""):
+    """``<tr>`` of the supervisor's queue for ``services.QUEUE_COLUMNS`` tuples (the first file
+    of the current version comes with the row; the others are on the deliverable's page).
+    ``error`` and ``comment`` are for a single row answered after an inline decision."""
+    W = _words()
     U = labels.row_urls()
-    result = []
+    dates = _Dates(W)
+    show_url = U.pattern("cempaka.show_submission", "submission_id")[0]  # ".../cempaka/" + id
+    location_url = U.pattern("cempaka.show_location", "submission_id")
+    decide_url = U.pattern("cempaka.decide", "submission_id")
+    file_url = U.pattern("cempaka.download_file", "file_id")[0]
+    out = []
     for s in rows:
-        located, location_text, accuracy_text = _location(s, T)
-        pending = s.status == PENDING
-        result.append(
-            SimpleNamespace(
-                id=s.id,
-                version=s.version,
-                status=s.status,
-                flags=s.flags,
-                title=s.title,
-                employee_name=s.employee_name,
-                pending=pending,
-                selectable=pending and not s.flags,
-                select_label=T["select"] % {"title": s.title},
-                meta=_meta(s, T),
-                show_url=U.show(s.id),
-                decide_url=U.decide(s.id),
-                location_url=U.location(s.id) if located else "",
-                file_url=U.file(s.file_id) if s.file_id else "",
-                file_name=s.file_name,
-                more_files=max(0, s.file_count - 1),
-                flag_items=labels.flag_items(s.flags) if s.flags else (),
-                located=located,
-                location_status=s.location_status,
-                location_text=location_text,
-                accuracy_text=accuracy_text,
-                status_label=T["status"][s.status],
-                status_class=labels.STATUS_CLASSES[s.status],
-                decision_comment=s.decision_comment,
-                decided_text=labels.short_datetime(s.decided_at) if s.decided_at else "",
-            )
+        sid = int(s.id)
+        located, location_text, accuracy_text = _location(s, W)
+        title = _e(s.title)
+        meta = (
+            dates.date(s.work_date) + " · " + W["sent"] % {"when": dates.datetime(s.submitted_at)}
         )
-    return result
+        if s.version > 1:
+            meta += " · " + W["version"] % {"n": s.version}
+        pending = s.status == PENDING
+        status = W["status_attr"].get(s.status) or _e(s.status)
+        parts = [f'<tr id="sub-{sid}" data-status="{status}" data-flags="{int(s.flags)}">\n  <td>']
+        if pending and not s.flags:
+            select = W["select"] % {"title": title}
+            parts.append(
+                f'<input class="form-check-input" type="checkbox" name="ids" value="{sid}" '
+                f'form="bulk-form" aria-label="{select}">'
+            )
+        parts.append(
+            f'</td>\n  <td>\n    <div class="fw-semibold">{_e(s.employee_name)}</div>\n'
+            f'    <a href="{show_url}{sid}">{title}</a>\n'
+            f'    <div class="small text-muted">{meta}</div>\n'
+        )
+        if s.file_id:
+            parts.append(
+                f'    <div class="small"><a href="{file_url}{int(s.file_id)}" download '
+                f'hx-boost="false">{_e(s.file_name)}</a>'
+            )
+            if s.file_count > 1:
+                more = W["more_files"] % {"n": s.file_count - 1}
+                parts.append(f' <a class="text-muted" href="{show_url}{sid}">{more}</a>')
+            parts.append("</div>\n")
+        parts.append(
+            f'  </td>\n  <td class="cempaka-flags-cell">\n'
+            f"    <div>{_flag_badges(s.flags, W) if s.flags else ''}</div>\n"
+        )
+        if located:
+            parts.append(
+                f'    <div class="small"><span class="cempaka-distance">{location_text}</span> '
+                f'<span class="text-muted small">· {accuracy_text}</span></div>\n'
+                f'    <button type="button" class="btn btn-link btn-sm p-0 cempaka-map-button" '
+                f'hx-get="{location_url[0]}{sid}{location_url[1]}" hx-target="#loc-{sid}" '
+                f'hx-swap="innerHTML">{W["show_map"]}</button>\n'
+                f'    <div id="loc-{sid}" class="cempaka-loc"></div>\n'
+            )
+        else:
+            parts.append(
+                f'    <div class="small"><span class="text-danger" data-location-status='
+                f'"{W["location_attr"].get(s.location_status) or _e(s.location_status)}">'
+                f"{location_text}</span></div>\n"
+            )
+        parts.append('  </td>\n  <td class="cempaka-decision-cell">\n')
+        if pending:
+            invalid = " is-invalid" if error else ""
+            parts.append(
+                f'    <form hx-post="{decide_url[0]}{sid}{decide_url[1]}" hx-target="#sub-{sid}" '
+                f'hx-swap="outerHTML" class="cempaka-decision">\n'
+                f'      <input type="hidden" name="version" value="{int(s.version)}">\n'
+                f'      <label class="visually-hidden" for="comment-{sid}">{W["comment"]}</label>\n'
+                f'      <textarea class="form-control form-control-sm mb-1{invalid}" '
+                f'id="comment-{sid}" name="comment" rows="1" maxlength="2000" '
+                f'placeholder="{W["comment_placeholder"]}">{_e(comment or "")}</textarea>\n'
+            )
+            if error:
+                parts.append(
+                    f'      <div class="invalid-feedback d-block" role="alert">{_e(error)}</div>\n'
+                )
+            parts.append(
+                f'      <div class="btn-group btn-group-sm" role="group" '
+                f'aria-label="{W["decision"]}">\n'
+                f'        <button class="btn btn-success" name="decision" value="approved">'
+                f"{W['approve']}</button>\n"
+                f'        <button class="btn btn-outline-primary" name="decision" '
+                f'value="revision">{W["revise"]}</button>\n'
+                f'        <button class="btn btn-outline-danger" name="decision" '
+                f'value="rejected">{W["reject"]}</button>\n'
+                f"      </div>\n    </form>\n"
+            )
+        else:
+            parts.append(f"    {W['status'][s.status]}\n")
+            if s.decision_comment:
+                parts.append(
+                    f'    <div class="small fst-italic mt-1">{_e(s.decision_comment)}</div>\n'
+                )
+            if s.decided_at:
+                parts.append(
+                    f'    <div class="small text-muted">{dates.datetime(s.decided_at)}</div>\n'
+                )
+            if error:
+                parts.append(f'    <div class="text-danger small" role="alert">{_e(error)}</div>\n')
+        parts.append("  </td>\n</tr>")
+        out.append(_safe("".join(parts)))
+    return out
 
 
 def my_rows(rows):
-    """Rows of an employee's own list (``services.LIST_COLUMNS`` tuples)."""
-    T = labels.texts()
+    """``<tr>`` of an employee's own list (``services.LIST_COLUMNS`` tuples)."""
+    W = _words()
     U = labels.row_urls()
-    result = []
+    dates = _Dates(W)
+    show_url = U.pattern("cempaka.show_submission", "submission_id")[0]
+    revise_url = U.pattern("cempaka.resubmit", "submission_id")
+    one_file = W["one_file"]
+    out = []
     for s in rows:
-        located, location_text, accuracy_text = _location(s, T)
-        meta = T["sent_cap"] % {"when": labels.short_datetime(s.submitted_at)}
+        sid = int(s.id)
+        located, location_text, accuracy_text = _location(s, W)
+        meta = W["sent_cap"] % {"when": dates.datetime(s.submitted_at)}
         if s.version > 1:
-            meta += " · " + T["version"] % {"n": s.version}
-        files = T["one_file"] if s.file_count == 1 else T["files"] % {"n": s.file_count}
-        result.append(
-            SimpleNamespace(
-                id=s.id,
-                status=s.status,
-                title=s.title,
-                date=labels.short_date(s.work_date),
-                meta=f"{meta} · {files}",
-                show_url=U.show(s.id),
-                revise_url=U.revise(s.id) if s.status == "revision" else "",
-                located=located,
-                location_text=location_text,
-                accuracy_text=accuracy_text,
-                flag_items=labels.flag_items(s.flags) if s.flags else (),
-                status_label=T["status"][s.status],
-                status_class=labels.STATUS_CLASSES[s.status],
-                decision_comment=s.decision_comment,
+            meta += " · " + W["version"] % {"n": s.version}
+        files = one_file if s.file_count == 1 else W["files"] % {"n": s.file_count}
+        comment = _e(s.decision_comment) if s.decision_comment else ""
+        status = W["status_attr"].get(s.status) or _e(s.status)
+        if s.status == "revision":
+            note = (
+                f'\n    <div class="small mt-1"><span class="text-info-emphasis">{comment}</span> '
+                f'<a class="btn btn-sm btn-outline-primary ms-1" '
+                f'href="{revise_url[0]}{sid}{revise_url[1]}">{W["revise"]}</a></div>'
+            )
+        elif comment:
+            note = f'\n    <div class="small text-muted mt-1">{comment}</div>'
+        else:
+            note = ""
+        if located:
+            where = (
+                f'<span class="cempaka-distance">{location_text}</span> '
+                f'<span class="text-muted small">· {accuracy_text}</span>'
+            )
+        else:
+            where = f'<span class="text-danger">{location_text}</span>'
+        out.append(
+            _safe(
+                f'<tr id="mine-{sid}" data-status="{status}">\n'
+                f'  <td class="text-nowrap">{dates.date(s.work_date)}</td>\n'
+                f'  <td><a href="{show_url}{sid}">{_e(s.title)}</a>\n'
+                f'    <div class="small text-muted">{meta} · {files}</div>{note}\n'
+                f"  </td>\n  <td>{W['status'][s.status]}</td>\n"
+                f'  <td class="d-none d-md-table-cell small">{where}</td>\n'
+                f'  <td class="d-none d-lg-table-cell">'
+                f"{_flag_badges(s.flags, W) if s.flags else ''}</td>\n</tr>"
             )
         )
-    return result
+    return out
+
+
+def report_options(reports, selected):
+    """``<option>`` of the queue's employee filter for [(id, name)]."""
+    return _safe(
+        "".join(
+            f'<option value="{int(uid)}"{" selected" if uid == selected else ""}>{_e(name)}'
+            "</option>"
+            for uid, name in reports
+        )
+    )

@@ -11,7 +11,7 @@ from collections import namedtuple
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _
-from peewee import JOIN, Field, fn
+from peewee import JOIN, DateField, DateTimeField, fn
 
 from ..audit.services import record
 from ..core.filters import WIB
@@ -652,8 +652,10 @@ def _fetch(query, row_type):
 
 
 def _converter(column):
+    """The conversion a column's raw value needs: only dates and timestamps (SQLite hands them
+    back as ISO text; numbers and text come back as Python values from both drivers)."""
     node = getattr(column, "node", column)  # an alias names a field
-    if isinstance(node, Field):
+    if isinstance(node, DateField | DateTimeField):
         return node.python_value
     return None
 
@@ -683,12 +685,22 @@ class CompiledQueries:
         sql, slots, converters = entry
         params = [ints[name] if name else value for name, value in slots]
         rows = db.execute_sql(sql, params).fetchall()
-        return [
-            row_type._make(
-                [c(v) if c and v is not None else v for c, v in zip(converters, r, strict=True)]
-            )
-            for r in rows
-        ]
+        columns = [(i, c) for i, c in enumerate(converters) if c is not None]
+        if not columns:
+            return [row_type._make(r) for r in rows]
+        seen = [{} for _c in columns]  # a page repeats its dates
+        out = []
+        for r in rows:
+            r = list(r)
+            for (i, convert), known in zip(columns, seen, strict=True):
+                value = r[i]
+                if isinstance(value, str):
+                    done = known.get(value)
+                    if done is None:
+                        done = known[value] = convert(value)
+                    r[i] = done
+            out.append(row_type._make(r))
+        return out
 
 
 compiled = CompiledQueries()
@@ -765,53 +777,114 @@ def _reports_base(supervisor_id):
     )
 
 
+# The unfiltered queue (the page supervisors open most) in plain SQL: the inner query walks the
+# (employee, status, work_date) index only, and the rows' columns, the employee's name and the
+# current version's first file are fetched for the page's rows alone. The pending rows are
+# counted by a scalar subquery over the same index (a few hundred entries; a window COUNT costs
+# several times more on SQLite).
+_QUEUE_SQL = (
+    "SELECT s.id, s.employee_id, s.title, s.work_date, s.submitted_at, s.version, s.status, "
+    "s.flags, s.file_count, s.location_status, s.accuracy_m, s.distance_m, s.decision_comment, "
+    "s.decided_at, u.name, f.id, f.original_name{total} "
+    'FROM (SELECT id, work_date FROM "{sub}" WHERE {mine} AND status {op} {p} '
+    "ORDER BY work_date {order}, id {order} LIMIT {p} OFFSET {p}) AS page "
+    'JOIN "{sub}" AS s ON s.id = page.id JOIN "{user}" AS u ON u.id = s.employee_id '
+    'LEFT JOIN "{file}" AS f ON f.id = (SELECT MIN(ff.id) FROM "{file}" AS ff '
+    "WHERE ff.submission_id = s.id AND ff.version = s.version) "
+    "ORDER BY page.work_date {order}, page.id {order}"
+)
+_QUEUE_TOTAL = ', (SELECT COUNT(*) FROM "{sub}" WHERE {mine} AND status = {p})'
+_QUEUE_MINE = 'employee_id IN (SELECT id FROM "{user}" WHERE supervisor_id = {p})'
+_queue_sql = {}
+
+
+def _queue_sql_for(kind):
+    """The SQL of one part of the queue ("pending" with its count, or "decided"), written once
+    per database."""
+    key = (kind, db.param)
+    sql = _queue_sql.get(key)
+    if sql is None:
+        names = dict(
+            sub=Submission._meta.table_name,
+            user=User._meta.table_name,
+            file=SubmissionFile._meta.table_name,
+            p=db.param,
+        )
+        names["mine"] = _QUEUE_MINE.format(**names)
+        pending = kind == "pending"
+        sql = _queue_sql[key] = _QUEUE_SQL.format(
+            total=_QUEUE_TOTAL.format(**names) if pending else "",
+            op="=" if pending else "<>",
+            order="ASC" if pending else "DESC",
+            **names,
+        )
+    return sql
+
+
+def _date_converters():
+    """Converters for the date columns of a queue row (SQLite hands back ISO text), memoised
+    per call: a page repeats the same work dates."""
+    seen = {}
+    date_value = Submission.work_date.python_value
+    datetime_value = Submission.submitted_at.python_value
+
+    def as_date(value):
+        if value is None or not isinstance(value, str):
+            return value
+        out = seen.get(value)
+        if out is None:
+            out = seen[value] = date_value(value)
+        return out
+
+    def as_datetime(value):
+        if value is None or not isinstance(value, str):
+            return value
+        return datetime_value(value)
+
+    return as_date, as_datetime
+
+
+def _queue_part(kind, supervisor_id, limit, offset):
+    sql = _queue_sql_for(kind)
+    params = [supervisor_id, PENDING, limit, offset]
+    if kind == "pending":  # the count's parameters come first (it is in the select list)
+        params = [supervisor_id, PENDING, *params]
+        row_type = QueueRowTotal
+    else:
+        row_type = QueueRow
+    as_date, as_datetime = _date_converters()
+    rows = []
+    for r in db.execute_sql(sql, params).fetchall():
+        r = list(r)
+        r[3], r[4], r[13] = as_date(r[3]), as_datetime(r[4]), as_datetime(r[13])
+        rows.append(row_type._make(r))
+    return rows
+
+
 def _default_queue(supervisor_id, offset, per_page):
     """review_queue without filters, on prepared SQL (the page supervisors open most)."""
-
-    def pending(supervisor, limit, offset):
-        return (
-            _reports_base(supervisor)
-            .where(Submission.status == PENDING)
-            .select(*QUEUE_COLUMNS, TOTAL_COLUMN)
-            .join(User, on=(Submission.employee == User.id))
-            .order_by(Submission.work_date, Submission.id)
-            .offset(offset)
-            .limit(limit)
-        )
-
-    def decided(supervisor, limit, offset):
-        return (
-            _reports_base(supervisor)
-            .where(Submission.status != PENDING)
-            .select(*QUEUE_COLUMNS)
-            .join(User, on=(Submission.employee == User.id))
-            .order_by(Submission.work_date.desc(), Submission.id.desc())
-            .offset(offset)
-            .limit(limit)
-        )
-
-    rows = compiled.fetch(
-        "queue.pending",
-        pending,
-        QueueRowTotal,
-        supervisor=supervisor_id,
-        limit=per_page + 1,
-        offset=offset,
-    )
+    rows = _queue_part("pending", supervisor_id, per_page + 1, offset)
     if rows:
         pending_count = rows[0].total
     else:
         pending_count = _reports_base(supervisor_id).where(Submission.status == PENDING).count()
     if len(rows) < per_page + 1:
-        rows += compiled.fetch(
-            "queue.decided",
-            decided,
-            QueueRow,
-            supervisor=supervisor_id,
-            limit=per_page + 1 - len(rows),
-            offset=max(0, offset - pending_count),
+        rows += _queue_part(
+            "decided", supervisor_id, per_page + 1 - len(rows), max(0, offset - pending_count)
         )
     return rows[:per_page], pending_count, len(rows) > per_page
+
+
+def reports_list(supervisor_id):
+    """[(id, name)] of a supervisor's direct reports, by name (the queue's employee filter)."""
+    key = ("reports", db.param)
+    sql = _queue_sql.get(key)
+    if sql is None:
+        sql = _queue_sql[key] = (
+            f'SELECT id, name FROM "{User._meta.table_name}" WHERE supervisor_id = {db.param} '
+            "ORDER BY name, id LIMIT 1000"
+        )
+    return db.execute_sql(sql, [supervisor_id]).fetchall()
 
 
 def my_submissions(employee, status="", page=1, per_page=20):

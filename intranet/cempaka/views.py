@@ -121,6 +121,7 @@ def my_submissions():
     rows, has_next = services.my_submissions(me, status=status, page=page, per_page=PER_PAGE)
     return render(
         "cempaka/mine.html",
+        **labels.page_i18n(),
         rows=presenters.my_rows(rows),
         status_filter=status,
         page=page,
@@ -369,6 +370,7 @@ def review_queue():
     page = _page()
     rows, pending_count, has_next = services.review_queue(me, filters, page, PER_PAGE)
     context = dict(
+        labels.page_i18n(),
         rows=_present(rows),
         pending_count=pending_count,
         has_next=has_next,
@@ -379,13 +381,8 @@ def review_queue():
     hx = getattr(request, "htmx", None)
     if is_fragment_request() and hx.target == "queue-rows":
         return render("cempaka/_queue_rows.html", **context)
-    reports = list(
-        User.select(User.id, User.name)
-        .where(User.supervisor == me.id)
-        .order_by(User.name)
-        .limit(1000)
-    )
-    return render("cempaka/review.html", reports=reports, **context)
+    options = presenters.report_options(services.reports_list(me.id), filters.employee_id)
+    return render("cempaka/review.html", report_options=options, **context)
 
 
 @bp.post("/review/<int:submission_id>")
@@ -423,8 +420,10 @@ def decide(submission_id):
         if target == "detail":
             return redirect_to(url_for("cempaka.show_submission", submission_id=submission_id))
         return redirect_to(url_for("cempaka.review_queue"))
-    [row] = _present([services.queue_row(submission_id)])
-    context = dict(row=row, error=error, comment=form.comment.data or "")
+    [row] = presenters.queue_rows(
+        [services.queue_row(submission_id)], error=error, comment=form.comment.data or ""
+    )
+    context = dict(row=row)
     if error:
         return render_invalid("cempaka/_queue_row.html", **context)
     return render("cempaka/_queue_row.html", **context)

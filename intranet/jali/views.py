@@ -3,7 +3,6 @@ log, reports and settings. Thin: parse, call a service, render."""
 
 import datetime as dt
 import re
-from typing import NamedTuple
 
 from flask import (
     Blueprint,
@@ -15,29 +14,28 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from peewee import JOIN, fn
 
 from ..audit.services import record
-from ..core.filters import to_wib
+from ..core.filters import id_date
 from ..core.responses import hx_redirect, is_fragment_request, redirect_to, render, render_invalid
 from ..extensions import db
 from ..models import utcnow
 from ..people.models import Unit, User
 from ..policy import require, roles
-from . import identity, reports, services
+from . import identity, log, reports, services
 from . import settings as jali_settings
-from .forms import CATEGORY_LABELS, CATEGORY_WORDS, ID_LABELS, SettingsForm, VisitForm
+from .forms import CATEGORY_LABELS, ID_LABELS, SettingsForm, VisitForm
 from .identity import IdentityError
 from .models import (
     CATEGORIES,
     OFFICIAL,
     OUT_DESK,
     OUT_QR,
-    OUT_SWEEP,
-    PERMIT_EXPIRED,
     WNA,
     WNI,
     Visit,
@@ -99,18 +97,30 @@ def _duration_filter(minutes):
 
 
 def _common():
-    """Labels resolved once per request (lazy strings cost a translation look-up each use)."""
+    """Labels resolved once per language (lazy strings cost a translation look-up each use)."""
+    words = log.words()
     return {
-        "category_labels": {c: str(v) for c, v in CATEGORY_LABELS.items()},
-        "category_words": {c: str(v) for c, v in CATEGORY_WORDS.items()},
+        "category_labels": words["category_labels"],
+        "category_words": words["category_words"],
         "categories": CATEGORIES,
-        "status_labels": {k: str(v) for k, v in STATUS_LABELS.items()},
+        "status_labels": _status_labels(),
         "minutes_between": _minutes_between,
         "duration": _duration_formatter(),
         # "/jali/visits/": rows link to visit_base + id (one url_for per page, not per row)
         "visit_base": url_for("jali.show_visit", visit_id=0)[:-1],
         "can_desk": current_user.has_role(*DESK),
     }
+
+
+_STATUS_LABELS = {}
+
+
+def _status_labels():
+    locale = str(get_locale() or "id")
+    labels = _STATUS_LABELS.get(locale)
+    if labels is None:
+        labels = _STATUS_LABELS[locale] = {k: str(v) for k, v in STATUS_LABELS.items()}
+    return labels
 
 
 def _parse_date(value):
@@ -387,112 +397,22 @@ def checkout_visit(visit_id):
 # ----- visitor log ------------------------------------------------------------------------------
 
 
-class LogRow(NamedTuple):
-    """One line of the visitor log, ready to print."""
-
-    id: int
-    number: str
-    category: str
-    name: str
-    institution: str
-    purpose: str
-    host: str
-    arrived: str
-    left: str
-    inside: bool
-    swept: bool
-    permit_expired: bool
-    duration: str
-
-
-def _as_datetime(value):
-    if value is None or isinstance(value, dt.datetime):
-        return value
-    return dt.datetime.fromisoformat(value)  # SQLite hands back ISO text
-
-
-def _log_rows(query):
-    """Run the log's query and shape its rows in one pass: the page is the busiest list of the
-    desk, so rows skip model building and per-row template filters."""
-    duration = _duration_formatter()
-    now = utcnow()
-    rows = []
-    for (
-        visit_id,
-        number,
-        category,
-        name,
-        institution,
-        purpose,
-        arrived,
-        left,
-        method,
-        permit,
-        host_name,
-        unit_name,
-    ) in db.execute(query):
-        arrived, left = _as_datetime(arrived), _as_datetime(left)
-        rows.append(
-            LogRow(
-                id=visit_id,
-                number=f"{number:03d}",
-                category=category,
-                name=name,
-                institution=institution,
-                purpose=purpose,
-                host=host_name or unit_name or "",
-                arrived=to_wib(arrived).strftime("%H:%M"),
-                left=to_wib(left).strftime("%H:%M") if left else "",
-                inside=left is None,
-                swept=method == OUT_SWEEP,
-                permit_expired=permit == PERMIT_EXPIRED,
-                duration=duration(_minutes_between(arrived, left or now)),
-            )
-        )
-    return rows
-
-
-@bp.get("/visits")
-@roles(*READERS)
-def list_visits():
-    today = services.wib_today()
-    day = _parse_date(request.args.get("date")) or today
-    category = request.args.get("category") or ""
-    status = request.args.get("status") or ""
-    q = " ".join(identity.clean_text(request.args.get("q") or "").split())[:100]
-    page = max(1, request.args.get("page", 1, type=int) or 1)
-
+def _searched_log(day, category, status, q):
+    """(query of the log's columns, total) for a free-text search of one day."""
     base = Visit.select().where(Visit.visit_date == day)
-    if category in CATEGORIES:
+    if category:
         base = base.where(Visit.category == category)
-    else:
-        category = ""
     if status == "inside":
         base = base.where(Visit.checked_out_at.is_null())
     elif status == "out":
         base = base.where(Visit.checked_out_at.is_null(False))
-    else:
-        status = ""
-    if q:
-        number = re.sub(r"[\s.\-/]", "", q).upper()
-        cond = fn.LOWER(Visit.name).contains(q.lower())
-        if number.isdigit() and len(number) <= 4:
-            cond |= Visit.number == int(number)
-        if len(number) >= 4 and number.isalnum():
-            cond |= Visit.visitor.in_(Visitor.select(Visitor.id).where(Visitor.id_number == number))
-        base = base.where(cond)
-
-    counts = dict(
-        Visit.select(Visit.category, fn.COUNT(Visit.id))
-        .where(Visit.visit_date == day)
-        .group_by(Visit.category)
-        .tuples()
-    )
-    total = base.count() if (category or status or q) else sum(counts.values())
-    pages = max(1, -(-total // LOG_PAGE_SIZE))
-    page = min(page, pages)
-    # One query for the page: (visit_date, number) is the unique index, so the day's newest
-    # fifty come straight off it, with only the columns the table shows.
+    number = re.sub(r"[\s.\-/]", "", q).upper()
+    cond = fn.LOWER(Visit.name).contains(q.lower())
+    if number.isdigit() and len(number) <= 4:
+        cond |= Visit.number == int(number)
+    if len(number) >= 4 and number.isalnum():
+        cond |= Visit.visitor.in_(Visitor.select(Visitor.id).where(Visitor.id_number == number))
+    base = base.where(cond)
     query = (
         base.select(
             Visit.id,
@@ -512,11 +432,63 @@ def list_visits():
         .switch(Visit)
         .join(Unit, JOIN.LEFT_OUTER, on=(Visit.host_unit == Unit.id))
         .order_by(Visit.number.desc())
-        .paginate(page, LOG_PAGE_SIZE)
     )
-    visits = _log_rows(query)
+    return query, base.count()
+
+
+_DAY_LABELS = {}
+
+
+def _day_labels(day):
+    """The day navigation's dates (Babel formats them slowly; a day's labels never change)."""
+    locale = str(get_locale() or "id")
+    key = (locale, day)
+    labels = _DAY_LABELS.get(key)
+    if labels is None:
+        if len(_DAY_LABELS) > 1000:
+            _DAY_LABELS.clear()
+        labels = _DAY_LABELS[key] = {
+            "prev": id_date(day - dt.timedelta(days=1), "d MMM"),
+            "day": id_date(day, "EEEE, d MMMM yyyy"),
+            "next": id_date(day + dt.timedelta(days=1), "d MMM"),
+        }
+    return labels
+
+
+@bp.get("/visits")
+@roles(*READERS)
+def list_visits():
+    today = services.wib_today()
+    day = _parse_date(request.args.get("date")) or today
+    category = request.args.get("category") or ""
+    status = request.args.get("status") or ""
+    q = " ".join(identity.clean_text(request.args.get("q") or "").split())[:100]
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+
+    if category not in CATEGORIES:
+        category = ""
+    if status not in ("inside", "out"):
+        status = ""
+    counts = log.day_counts(day)
+    if q:
+        query, total = _searched_log(day, category, status, q)
+    elif category or status:
+        total = log.count(day, category, status)
+    else:
+        total = sum(counts.values())
+    pages = max(1, -(-total // LOG_PAGE_SIZE))
+    page = min(page, pages)
+    offset = (page - 1) * LOG_PAGE_SIZE
+    if q:
+        rows = db.execute(query.offset(offset).limit(LOG_PAGE_SIZE)).fetchall()
+    else:
+        rows = log.page_rows(day, category, status, LOG_PAGE_SIZE, offset)
+    words = log.words()
+    visit_base = url_for("jali.show_visit", visit_id=0)[:-1]
+    visits = log.rows_html(rows, visit_base, utcnow())
     context = dict(
         visits=visits,
+        day_labels=_day_labels(day),
         day=day,
         today=today,
         category=category,
@@ -529,7 +501,12 @@ def list_visits():
         prev_day=day - dt.timedelta(days=1),
         next_day=day + dt.timedelta(days=1) if day < today else None,
         args={"date": day.isoformat(), "category": category, "status": status, "q": q},
-        **_common(),
+        **log.page_i18n(),
+        # what the log's templates use of _common(), without the parts they do not need
+        category_labels=words["category_labels"],
+        categories=CATEGORIES,
+        status_labels=_status_labels(),
+        can_desk=current_user.has_role(*DESK),
     )
     if is_fragment_request() and request.headers.get("HX-Target") == "visit-rows":
         return render("jali/_visit_rows.html", **context)

@@ -330,3 +330,52 @@ def test_prepared_list_queries_match_the_built_ones(app_ctx, office, queue, make
     first = rows[0]
     assert isinstance(first.work_date, dt.date) and isinstance(first.submitted_at, dt.datetime)
     assert {r.status for r in services.my_submissions(office.emp, "approved")[0]} == {"approved"}
+
+
+def test_list_rows_escape_what_people_typed_in_both_languages(
+    client, office, sign_in, make_submission
+):
+    """The rows are written in Python (presenters): titles, names, comments and file names are
+    escaped, the words follow the reader's language and the inline-decision row keeps the
+    typed comment and the error."""
+    from intranet.people.models import User
+
+    User.update(name="Dewi <b>Lestari</b>").where(User.id == office.emp.id).execute()
+    evil = make_submission(office.emp, title='<script>alert("x")</script> & co', name="a<b>.pdf")
+    decided = make_submission(office.emp, title="Sudah diputus")
+    services.decide(decided, office.boss, "revision", "Lengkapi <i>lampiran</i>")
+    sign_in(office.boss)
+    page = client.get("/cempaka/review").get_data(as_text=True)
+    assert (
+        "<script>alert" not in page
+        and "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; co" in page
+    )
+    assert "Dewi &lt;b&gt;Lestari&lt;/b&gt;" in page and "<b>Lestari" not in page
+    assert "a&lt;b&gt;.pdf" in page
+    assert "Lengkapi &lt;i&gt;lampiran&lt;/i&gt;" in page
+    assert f'<option value="{office.emp.id}">Dewi &lt;b&gt;Lestari&lt;/b&gt;</option>' in page
+    assert "Setujui" in page or "Approve" not in page.split('id="sub-')[1]  # Indonesian words
+    row = page.split(f'<tr id="sub-{evil.id}"')[1].split("</tr>")[0]
+    assert f'href="/cempaka/{evil.id}"' in row and f'hx-post="/cempaka/review/{evil.id}"' in row
+    assert f'hx-get="/cempaka/{evil.id}/location"' in row
+    # the same rows in English
+    User.update(language="en").where(User.id == office.boss.id).execute()
+    sign_in(office.boss)
+    english_page = client.get("/cempaka/review").get_data(as_text=True)
+    assert ">Approve</button>" in english_page and "Revision requested" in english_page
+    # a refused inline decision answers with the row, the comment kept and the error shown
+    response = client.post_form(
+        f"/cempaka/review/{evil.id}",
+        {"decision": "revision", "comment": "", "version": "1"},
+        htmx=True,
+        token_from="/home",
+    )
+    text = response.get_data(as_text=True)
+    assert response.status_code == 422 and f'<tr id="sub-{evil.id}"' in text
+    assert "is-invalid" in text and 'role="alert"' in text
+    # the employee's own list
+    sign_in(office.emp)
+    mine = client.get("/cempaka/mine").get_data(as_text=True)
+    assert "&lt;script&gt;alert" in mine and "<script>alert" not in mine
+    assert f'href="/cempaka/{decided.id}/revise"' in mine
+    assert "Lengkapi &lt;i&gt;lampiran&lt;/i&gt;" in mine

@@ -181,3 +181,34 @@ def test_settings_page(app, client, make_user, login_as):
         assert sticker_size() == {"width_mm": 50, "height_mm": 80}
     login_as(make_user("resepsionis"), client)
     assert client.get("/jali/settings").status_code == 403
+
+
+def test_visitor_log_rows_escape_and_page_in_plain_sql(desk_client, desk, app, monkeypatch):
+    """The log's rows are written in Python from plain SQL: typed text is escaped, the
+    category/status filters and the pages agree with the counts."""
+    monkeypatch.setattr("intranet.jali.permits._owl_lookup", lambda: None)
+    with app.app_context():
+        _seed(desk)
+        Visit.update(name='<img src=x onerror="1">', institution="A & B").where(
+            Visit.visit_date == TODAY
+        ).execute()
+    day = TODAY.isoformat()
+    html = desk_client.get(f"/jali/visits?date={day}").get_data(as_text=True)
+    assert "<img src=x" not in html and "&lt;img src=x onerror=&#34;1&#34;&gt;" in html
+    assert "A &amp; B" in html and "=HYPERLINK(&#34;x&#34;)" in html
+    assert html.count("jali-row-mark") == 2 and "Swept" in html  # the seed's sweep
+    with app.app_context():
+        Visit.update(checked_out_at=None, checkout_method="").where(
+            (Visit.visit_date == TODAY) & (Visit.category == "wni")
+        ).execute()
+    inside = desk_client.get(f"/jali/visits?date={day}&status=inside").get_data(as_text=True)
+    assert inside.count("jali-row-mark") == 1 and "1 visit shown" in inside
+    assert '<span class="badge text-bg-primary">Inside</span>' in inside
+    out = desk_client.get(f"/jali/visits?date={day}&status=out&category=official").get_data(
+        as_text=True
+    )
+    assert out.count("jali-row-mark") == 1 and "1 visit shown" in out
+    none = desk_client.get(f"/jali/visits?date={day}&status=out&category=wna").get_data(
+        as_text=True
+    )
+    assert "jali-row-mark" not in none and "No visits match on this day." in none
