@@ -11,10 +11,8 @@ from types import SimpleNamespace
 
 from flask import g, has_request_context, url_for
 from flask_babel import get_locale, get_translations
-from markupsafe import Markup
 
 from ..core.filters import WIB, format_number
-from ..core.translation import translations
 from .models import (
     APPROVED,
     FLAG_FAR,
@@ -245,25 +243,3 @@ def template_globals():
             coarse=COARSE_SIZES,
         ),
     }
-
-
-def page_i18n():
-    """``_``/``gettext``/``ngettext`` for a list page's render context, bound to the request's
-    catalog: Jinja's i18n callables look the catalog up on every call (~8 µs each; a list page
-    asks for twenty-odd strings). Same results as Jinja's new-style callables: the message is
-    Markup and always a format string, so variables are escaped and %% is a percent sign."""
-    cached = g.get("_cempaka_i18n")
-    if cached is not None:
-        return cached
-    catalog = translations()
-    lookup, nlookup = catalog.ugettext, catalog.ungettext
-
-    def gettext(message, **variables):
-        return Markup(lookup(message)) % variables  # noqa: S704 - our own catalog
-
-    def ngettext(singular, plural, num, **variables):
-        variables.setdefault("num", num)
-        return Markup(nlookup(singular, plural, num)) % variables  # noqa: S704
-
-    cached = g._cempaka_i18n = {"_": gettext, "gettext": gettext, "ngettext": ngettext}
-    return cached

@@ -121,7 +121,6 @@ def my_submissions():
     rows, has_next = services.my_submissions(me, status=status, page=page, per_page=PER_PAGE)
     return render(
         "cempaka/mine.html",
-        **labels.page_i18n(),
         rows=presenters.my_rows(rows),
         status_filter=status,
         page=page,
@@ -370,7 +369,6 @@ def review_queue():
     page = _page()
     rows, pending_count, has_next = services.review_queue(me, filters, page, PER_PAGE)
     context = dict(
-        labels.page_i18n(),
         rows=_present(rows),
         pending_count=pending_count,
         has_next=has_next,

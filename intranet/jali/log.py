@@ -20,7 +20,6 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
-from ..core.translation import translations
 from ..extensions import db
 from ..people.models import Unit, User
 from .forms import CATEGORY_LABELS, CATEGORY_WORDS
@@ -214,21 +213,3 @@ def rows_html(rows, visit_base, now):
             "</tr>\n"
         )
     return _safe("".join(parts))
-
-
-def page_i18n():
-    """``_``/``gettext``/``ngettext`` for the log's render context, bound to the request's
-    catalog: Jinja's i18n callables look the catalog up on every call (~8 µs each). Same results
-    as Jinja's new-style callables: the message is Markup and always a format string, so
-    variables are escaped and %% is a percent sign."""
-    catalog = translations()
-    lookup, nlookup = catalog.ugettext, catalog.ungettext
-
-    def gettext(message, **variables):
-        return Markup(lookup(message)) % variables  # noqa: S704 - our own catalog
-
-    def ngettext(singular, plural, num, **variables):
-        variables.setdefault("num", num)
-        return Markup(nlookup(singular, plural, num)) % variables  # noqa: S704
-
-    return {"_": gettext, "gettext": gettext, "ngettext": ngettext}

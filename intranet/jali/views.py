@@ -501,7 +501,6 @@ def list_visits():
         prev_day=day - dt.timedelta(days=1),
         next_day=day + dt.timedelta(days=1) if day < today else None,
         args={"date": day.isoformat(), "category": category, "status": status, "q": q},
-        **log.page_i18n(),
         # what the log's templates use of _common(), without the parts they do not need
         category_labels=words["category_labels"],
         categories=CATEGORIES,
