@@ -75,6 +75,21 @@ def register(app):
         return url
 
     app.jinja_env.globals["asset"] = asset
+
+    plain_urls = {}
+
+    def cached_url_for(endpoint, **values):
+        """Templates' ``url_for``: an endpoint's URL without arguments is worked out once per
+        script root (pages link the same few endpoints on every request)."""
+        if values:
+            return url_for(endpoint, **values)
+        key = (endpoint, request.script_root, request.blueprint if endpoint[:1] == "." else None)
+        url = plain_urls.get(key)
+        if url is None:
+            url = plain_urls[key] = url_for(endpoint)
+        return url
+
+    app.jinja_env.globals["url_for"] = cached_url_for
     app.jinja_env.filters.update(
         rupiah=rupiah,
         number=format_number,
