@@ -62,6 +62,21 @@ class OutboxMessage(BaseModel):
         return [a for a in self.cc.split(",") if a]
 
 
+class OutboxCount(BaseModel):
+    """Outbox rows per (kind, status), kept exact by database triggers (migration 0009): every
+    INSERT, DELETE or change of kind/status on ``outbox_message`` appends +1/-1 rows here in
+    the same transaction, whichever code made the change. The admin page sums this small
+    table instead of grouping a million rows; ``services.compact_counts`` (every reconciler run)
+    folds the appended rows into one row per (kind, status)."""
+
+    kind = CharField(max_length=80)
+    status = CharField(max_length=10)
+    n = IntegerField()
+
+    class Meta:
+        table_name = "outbox_count"
+
+
 class ScheduledRun(BaseModel):
     """One run of a periodic job in one time slot. The unique (job, slot) pair makes two
     schedulers (two workers) start each slot at most once."""
