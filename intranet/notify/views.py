@@ -6,7 +6,16 @@ from urllib.parse import urlencode
 
 import redis
 from babel.dates import get_month_names
-from flask import Blueprint, abort, current_app, flash, make_response, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -100,9 +109,10 @@ SEEN_KEY = "intranet:notify:dead-seen:{user}"
 
 def _dead_seen(user_id):
     try:
-        return int(get_redis().get(SEEN_KEY.format(user=user_id)) or 0)
+        value = int(get_redis().get(SEEN_KEY.format(user=user_id)) or 0)
     except (redis.RedisError, OSError):
         return 0
+    return value
 
 
 def _mark_dead_seen(user_id, latest):
@@ -219,52 +229,60 @@ _LAST_ERROR = '<span class="text-muted">{error}</span>'
 _LAST_RETRY = '{next_try}<br><span class="text-muted">{error}</span>'
 
 
+_ROWS_KEPT = 5000
+_ROW_CACHE = {}
+
+
 def _display_rows(rows, locale, labels, detail_base):
-    """The table rows of one page, as markup: dates in WIB without Babel, each distinct kind,
-    address, subject, error and "next try" text escaped (and translated) once."""
-    months = _month_names(locale)
-    truncate = functools.partial(do_truncate, current_app.jinja_env, length=120)
-    seen = {}
-
-    def text(value):
-        found = seen.get(value)
-        if found is None:
-            found = seen[value] = escape(value)
-        return found
-
-    badges = {s: (STATUS_COLOURS[s], escape(labels[s])) for s in STATUSES}
-    detail = escape(detail_base)
-    errors = {}
+    """The table rows of one page, as markup: dates in WIB without Babel, text escaped once.
+    A row's markup depends only on its columns, the language and the link prefix, so it is
+    kept per process (up to 5,000 rows) and reused while the row is unchanged (a sent row never
+    changes again); any change to a shown column makes a new key."""
     out = []
-    for rid, created, kind, to, subject, template, status, attempts, error, after, sent in rows:
-        if status == SENT:
-            last = _LAST_SENT.format(sent=_wib_text(sent, months))
-        else:
-            error_html = errors.get(error)
-            if error_html is None:
-                error_html = errors[error] = escape(truncate(error or ""))
-            if status == FAILED:
-                next_try = text(_("next try %(when)s", when=_wib_text(after, months)))
-                last = _LAST_RETRY.format(next_try=next_try, error=error_html)
-            else:
-                last = _LAST_ERROR.format(error=error_html)
-        colour, label = badges.get(status) or ("secondary", escape(status))
-        out.append(
-            _ROW_HTML.format(
-                id=int(rid),
-                detail=detail,
-                created=_wib_text(created, months),
-                kind=text(kind),
-                to=text(to),
-                subject=text(subject or template),
-                colour=colour,
-                status=text(status),
-                label=label,
-                attempts=int(attempts),
-                last=last,
+    missing = []
+    for row in rows:
+        html = _ROW_CACHE.get((locale, detail_base, row))
+        if html is None:
+            missing.append(len(out))
+        out.append(html or row)
+    if missing:
+        if len(_ROW_CACHE) + len(missing) > _ROWS_KEPT:
+            _ROW_CACHE.clear()
+        months = _month_names(locale)
+        truncate = functools.partial(do_truncate, current_app.jinja_env, length=120)
+        detail = escape(detail_base)
+        for i in missing:
+            row = out[i]
+            out[i] = _ROW_CACHE[(locale, detail_base, row)] = _row_html(
+                row, months, labels, detail, truncate
             )
-        )
-    return Markup("".join(out))  # noqa: S704 - every value above is escaped or a plain number
+    return Markup("".join(out))  # noqa: S704 - every value in a row is escaped or a number
+
+
+def _row_html(row, months, labels, detail, truncate):
+    rid, created, kind, to, subject, template, status, attempts, error, after, sent = row
+    if status == SENT:
+        last = _LAST_SENT.format(sent=_wib_text(sent, months))
+    else:
+        error_html = escape(truncate(error or ""))
+        if status == FAILED:
+            next_try = escape(_("next try %(when)s", when=_wib_text(after, months)))
+            last = _LAST_RETRY.format(next_try=next_try, error=error_html)
+        else:
+            last = _LAST_ERROR.format(error=error_html)
+    return _ROW_HTML.format(
+        id=int(rid),
+        detail=detail,
+        created=_wib_text(created, months),
+        kind=escape(kind),
+        to=escape(to),
+        subject=escape(subject or template),
+        colour=STATUS_COLOURS.get(status, "secondary"),
+        status=escape(status),
+        label=escape(labels.get(status, status)),
+        attempts=int(attempts),
+        last=last,
+    )
 
 
 def _count_links(by_kind, base):
@@ -304,26 +322,67 @@ def outbox():
         _mark_dead_seen(current_user.id, latest_dead)
     base = url_for("notify.outbox")
     detail_base = url_for("notify.show_message", message_id=0)[:-1]
+    token = current_app.jinja_env.globals["csrf_token"]()
+    head_key = (
+        locale,
+        base,
+        token,
+        settings["paused"],
+        status,
+        kind,
+        q,
+        tuple((k, tuple(counts.items())) for k, counts in by_kind.items()),
+    )
+    head = _memo_fragment(
+        "notify/_outbox_head.html",
+        head_key,
+        lambda: dict(
+            token=token,
+            paused=settings["paused"],
+            by_status=by_status,
+            by_kind=by_kind,
+            kind_rows=_count_links(by_kind, base),
+            outbox_base=base,
+            statuses=STATUSES,
+            status_filter=status,
+            kind_filter=kind,
+            q=q,
+            labels=labels,
+        ),
+    )
+    foot = _memo_fragment(
+        "notify/_outbox_foot.html",
+        (locale, base, token, tuple(settings.items())),
+        lambda: dict(token=token, settings=settings),
+    )
     return render(
         "notify/outbox.html",
+        head_html=head,
+        foot_html=foot,
         rows_html=_display_rows(rows, locale, labels, detail_base),
         more=more,
         older_href=url_for("notify.outbox", before=rows[-1][0], status=status, kind=kind, q=q)
         if more
         else "",
-        by_status=by_status,
-        by_kind=by_kind,
-        kind_rows=_count_links(by_kind, base),
-        outbox_base=base,
-        statuses=STATUSES,
-        status_filter=status,
-        kind_filter=kind,
-        q=q,
-        paused=settings["paused"],
-        settings=settings,
-        labels=labels,
-        colours=STATUS_COLOURS,
     )
+
+
+_FRAGMENTS = {}
+_FRAGMENTS_KEPT = 64
+
+
+def _memo_fragment(template, key, context):
+    """A part of the outbox page, rendered once per distinct ``key`` - which must hold
+    everything the part shows (language, counts, filters, settings, the session's CSRF token) -
+    and reused while nothing in it changes: the counts and forms above the rows cost more to
+    render than the rows. ``context`` is called only on a miss."""
+    key = (template, key)
+    html = _FRAGMENTS.get(key)
+    if html is None:
+        if len(_FRAGMENTS) >= _FRAGMENTS_KEPT:
+            _FRAGMENTS.clear()
+        html = _FRAGMENTS[key] = Markup(render_template(template, **context()))  # noqa: S704
+    return html
 
 
 def _message_or_404(message_id):
