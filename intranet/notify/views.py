@@ -310,7 +310,9 @@ def outbox():
     more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
     locale = str(get_locale() or "id")
-    labels = {k: str(v) for k, v in STATUS_LABELS.items()}
+    labels = _LABELS.get(locale)
+    if labels is None:
+        labels = _LABELS[locale] = {k: str(v) for k, v in STATUS_LABELS.items()}
     by_kind = svc.counts_by_kind()
     by_status = {}
     for counts in by_kind.values():
@@ -367,6 +369,7 @@ def outbox():
     )
 
 
+_LABELS = {}  # language -> {status: label}, filled by the first request in that language
 _FRAGMENTS = {}
 _FRAGMENTS_KEPT = 64
 
