@@ -1,4 +1,5 @@
-"""Notify: exact outbox counts per (kind, status) without grouping the whole outbox.
+"""Notify: exact outbox counts per (kind, status) without grouping the whole outbox; the
+(status) index of the outbox becomes (status, id).
 
 ``outbox_count`` receives +1/-1 rows from triggers on ``outbox_message`` (insert, delete, and an
 update that changes kind or status), in the transaction that makes the change, so every code
@@ -77,9 +78,15 @@ def up(migrator, db):
         "INSERT INTO outbox_count (kind, status, n) "
         "SELECT kind, status, COUNT(*) FROM outbox_message GROUP BY kind, status"
     )
+    # The newest rows of one status (the admin's status filter, the newest dead row) straight
+    # from the index on PostgreSQL, which cannot use (status) for ORDER BY id.
+    db.execute_sql('DROP INDEX "outboxmessage_status"')
+    db.execute_sql('CREATE INDEX "outboxmessage_status_id" ON "outbox_message" ("status", "id")')
 
 
 def down(migrator, db):
+    db.execute_sql('DROP INDEX "outboxmessage_status_id"')
+    db.execute_sql('CREATE INDEX "outboxmessage_status" ON "outbox_message" ("status")')
     if isinstance(db, PostgresqlDatabase):
         db.execute_sql("DROP TRIGGER IF EXISTS outbox_count_change ON outbox_message")
         db.execute_sql("DROP TRIGGER IF EXISTS outbox_count_truncate ON outbox_message")

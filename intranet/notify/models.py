@@ -52,7 +52,9 @@ class OutboxMessage(BaseModel):
     class Meta:
         table_name = "outbox_message"
         indexes = (
-            (("status",), False),
+            # (status, id): the newest rows of one status (the admin's filter, the newest dead
+            # row) in index order on PostgreSQL too (SQLite's indexes end in the id anyway).
+            (("status", "id"), False),
             (("kind", "status"), False),
             (("object_type", "object_id"), False),
         )
