@@ -2,6 +2,7 @@
 
 import datetime as dt
 import functools
+import time
 from urllib.parse import urlencode
 
 import redis
@@ -109,10 +110,9 @@ SEEN_KEY = "intranet:notify:dead-seen:{user}"
 
 def _dead_seen(user_id):
     try:
-        value = int(get_redis().get(SEEN_KEY.format(user=user_id)) or 0)
+        return int(get_redis().get(SEEN_KEY.format(user=user_id)) or 0)
     except (redis.RedisError, OSError):
         return 0
-    return value
 
 
 def _mark_dead_seen(user_id, latest):
@@ -120,6 +120,30 @@ def _mark_dead_seen(user_id, latest):
         get_redis().set(SEEN_KEY.format(user=user_id), int(latest or 0))
     except (redis.RedisError, OSError):
         pass  # the alert shows again later; nothing else depends on it
+
+
+# (admin, the session's CSRF token, newest dead id) -> when this process last found that id
+# seen. The stored value only grows (it is set only to a larger id), so while the newest dead
+# id stays the same an admin reloading the outbox needs no Redis round trip; re-checked after a
+# minute (should Redis have lost the key) and for every new session or newer dead row.
+_SEEN_CONFIRMED = {}
+_SEEN_CONFIRMED_SECONDS = 60
+
+
+def _outbox_opened(user_id, token, latest_dead):
+    """The admin opened the outbox: the dead messages up to ``latest_dead`` are seen."""
+    if not latest_dead:
+        return
+    key = (user_id, token, latest_dead)
+    now = time.monotonic()
+    confirmed = _SEEN_CONFIRMED.get(key)
+    if confirmed is not None and now - confirmed < _SEEN_CONFIRMED_SECONDS:
+        return
+    if latest_dead > _dead_seen(user_id):
+        _mark_dead_seen(user_id, latest_dead)
+    if len(_SEEN_CONFIRMED) > 1000:
+        _SEEN_CONFIRMED.clear()
+    _SEEN_CONFIRMED[key] = now
 
 
 @bp.before_app_request
@@ -224,7 +248,6 @@ _ROW_HTML = (
     '<td class="text-break">{last}</td>'
     "</tr>\n"
 )
-_LAST_SENT = "{sent}"
 _LAST_ERROR = '<span class="text-muted">{error}</span>'
 _LAST_RETRY = '{next_try}<br><span class="text-muted">{error}</span>'
 
@@ -262,7 +285,7 @@ def _display_rows(rows, locale, labels, detail_base):
 def _row_html(row, months, labels, detail, truncate):
     rid, created, kind, to, subject, template, status, attempts, error, after, sent = row
     if status == SENT:
-        last = _LAST_SENT.format(sent=_wib_text(sent, months))
+        last = _wib_text(sent, months)
     else:
         error_html = escape(truncate(error or ""))
         if status == FAILED:
@@ -320,11 +343,10 @@ def outbox():
             by_status[s] = by_status.get(s, 0) + n
     latest_dead = svc.latest_dead_id() if by_status.get(DEAD) else None
     settings = all_settings()
-    if latest_dead and latest_dead > _dead_seen(current_user.id):
-        _mark_dead_seen(current_user.id, latest_dead)
+    token = current_app.jinja_env.globals["csrf_token"]()
+    _outbox_opened(current_user.id, token, latest_dead)
     base = url_for("notify.outbox")
     detail_base = url_for("notify.show_message", message_id=0)[:-1]
-    token = current_app.jinja_env.globals["csrf_token"]()
     head_key = (
         locale,
         base,

@@ -152,3 +152,21 @@ def test_the_page_shows_a_change_at_once(app_ctx, make_user, login_as, client):
     html = client.get("/admin/outbox/").get_data(as_text=True)
     assert 'id="dead-alert"' not in html
     assert f'<tr data-id="{row.id}">' in html and "550 No such user" not in html
+
+
+def test_each_newer_dead_row_alerts_until_the_outbox_is_opened(
+    app_ctx, make_user, login_as, client
+):
+    """Reloading the outbox skips the Redis check while its newest dead row is unchanged; a
+    newer dead row is checked (and marked seen) again."""
+    login_as(make_user("admin"))
+    html_headers = {"Accept": "text/html"}
+    for i in range(2):
+        row = _queue(f"alert:{i}")
+        OutboxMessage.update(status=DEAD).where(OutboxMessage.id == row.id).execute()
+        page = client.get("/home", headers=html_headers).get_data(as_text=True)
+        assert "/admin/outbox/?status=dead" in page
+        client.get("/admin/outbox/", headers=html_headers)
+        client.get("/admin/outbox/", headers=html_headers)
+        page = client.get("/home", headers=html_headers).get_data(as_text=True)
+        assert "/admin/outbox/?status=dead" not in page
