@@ -15,9 +15,11 @@ from flask import (
     send_file,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup, escape
 from peewee import JOIN
 
 from ..core.filters import format_number
@@ -108,6 +110,7 @@ def _labels():
         "resolution_labels": RESOLUTION_LABELS,
         "services": SERVICES,
         "anggrek_tabs": _tabs,
+        "anggrek_nav": _nav,
         "ikm_elements": ikm.ELEMENTS,
     }
 
@@ -126,6 +129,24 @@ TABS = [
 def _tabs():
     user = me() if current_user.is_authenticated else None
     return [(e, label) for e, label in TABS if admits(policy_for(e), user)]
+
+
+def _nav():
+    """(endpoint, href, label) of the tabs this user may open, worked out once per language and
+    role set: every Si Anggrek page shows them, and the board is polled all day."""
+    user = me() if current_user.is_authenticated else None
+    cache = current_app.extensions.setdefault("anggrek_nav", {})
+    key = (
+        str(get_locale() or "id"),
+        user.role_names if user is not None else frozenset(),
+        request.script_root,
+    )
+    tabs = cache.get(key)
+    if tabs is None:
+        tabs = cache[key] = [
+            (endpoint, url_for(endpoint), str(label)) for endpoint, label in _tabs()
+        ]
+    return tabs
 
 
 def _parse_day(value, default=None):
@@ -267,27 +288,85 @@ def finish_ticket(counter_id):
 # ----- board ----------------------------------------------------------------------------------
 
 
-def _board_context():
-    """Ready-to-print rows: the board is polled all day by every supervisor's screen."""
-    now = clock.now()
-    labels = {key: str(label) for key, label in COUNTER_STATE_LABELS.items()}
-    rows = [
-        (
-            row,
-            labels[row.state],
-            "" if row.state == "closed" else duration((now - row.since).total_seconds()),
+# One counter card of the board, written in one go (the board is rendered every few seconds
+# for every supervisor's screen); text is escaped here, once.
+_BOARD_CARD = (
+    '    <div class="col-sm-6 col-lg-4 col-xl-3">\n'
+    '      <div class="card h-100 anggrek-counter anggrek-counter-{state}" data-counter="{code}"'
+    ' data-state="{state}" data-ticket="{ticket}">\n'
+    '        <div class="card-body py-2">\n'
+    '          <div class="d-flex justify-content-between align-items-center">\n'
+    '            <span class="fw-semibold">{name}</span>\n'
+    '            <span class="badge anggrek-state anggrek-state-{state}" data-role="state">'
+    "{label}</span>\n"
+    "          </div>\n"
+    '          <div class="small text-muted">{officer}</div>\n'
+    '          <div class="d-flex justify-content-between align-items-end mt-1">\n'
+    '            <span class="fs-4 fw-semibold" data-role="ticket">{ticket}</span>\n'
+    "            {time}\n"
+    "          </div>\n"
+    "        </div>\n"
+    "      </div>\n"
+    "    </div>\n"
+)
+_BOARD_TIME = '<span class="small" title="{title}" data-role="time">{value}</span>'
+
+
+def _board_texts():
+    """Escaped state labels and fixed texts of the board, once per language."""
+    cache = current_app.extensions.setdefault("anggrek_board_texts", {})
+    locale = str(get_locale() or "id")
+    texts = cache.get(locale)
+    if texts is None:
+        texts = cache[locale] = {
+            "states": {key: escape(str(label)) for key, label in COUNTER_STATE_LABELS.items()},
+            "no_officer": escape(_("No officer")),
+            "time_title": escape(_("Time in this state")),
+            "services": [
+                (key, prefix, str(label)) for key, (prefix, label, _p) in SERVICES.items()
+            ],
+        }
+    return texts
+
+
+def _board_cards(rows, now, texts):
+    states = texts["states"]
+    out = []
+    for row in rows:
+        state = escape(row.state)
+        ticket = escape(row.ticket or "")
+        time_html = ""
+        if row.state != "closed":
+            time_html = _BOARD_TIME.format(
+                title=texts["time_title"], value=duration((now - row.since).total_seconds())
+            )
+        out.append(
+            _BOARD_CARD.format(
+                state=state,
+                code=escape(row.code),
+                ticket=ticket,
+                name=escape(row.name),
+                label=states.get(row.state) or state,
+                officer=escape(row.officer) if row.officer else texts["no_officer"],
+                time=time_html,
+            )
         )
-        for row in services.board_rows()
-    ]
+    return Markup("".join(out))  # noqa: S704 - every value above is escaped or a duration
+
+
+def _board_context():
+    """Ready-to-print board: polled every few seconds by every supervisor's screen."""
+    now = clock.now()
+    texts = _board_texts()
     queue = services.queue_summary(clock.wib_day(now))
     waiting = [
-        (prefix, str(label), queue["by_service"][key])
-        for key, (prefix, label, _priority) in SERVICES.items()
+        (prefix, label, queue["by_service"][key])
+        for key, prefix, label in texts["services"]
         if queue["by_service"].get(key)
     ]
     longest = duration((now - queue["oldest"]).total_seconds()) if queue["oldest"] else "—"
     return dict(
-        rows=rows,
+        cards_html=_board_cards(services.board_rows(), now, texts),
         waiting_total=queue["total"],
         waiting=waiting,
         longest=longest,

@@ -442,9 +442,11 @@ def enqueue_due(now=None, settings=None, limit=50_000):
 
 
 def reconcile(now=None):
-    """Reset stuck rows and enqueue due rows whose job is gone (every minute, and on demand)."""
+    """Reset stuck rows and enqueue due rows whose job is gone (every minute, and on demand);
+    fold up the outbox counts."""
     settings = cfg.all_settings()
     reset = reset_stuck(now, settings)
+    compact_counts()
     enqueued = 0 if cfg.is_paused() else enqueue_due(now, settings)
     return {"reset": reset, "enqueued": enqueued}
 
@@ -452,71 +454,50 @@ def reconcile(now=None):
 # ----- counts ----------------------------------------------------------------------------------
 
 
-def counts_by_status():
-    rows = (
-        OutboxMessage.select(OutboxMessage.status, fn.COUNT(OutboxMessage.id))
-        .group_by(OutboxMessage.status)
-        .tuples()
-    )
-    return dict(rows)
-
-
 def counts_by_kind():
-    """{kind: {status: n}} for the admin page."""
+    """{kind: {status: n}} over the whole outbox, sorted by kind; exact (see ``OutboxCount``).
+    Reads the small ``outbox_count`` table, not the outbox; folds it up when it has grown."""
     result = {}
-    query = (
-        OutboxMessage.select(OutboxMessage.kind, OutboxMessage.status, fn.COUNT(OutboxMessage.id))
-        .group_by(OutboxMessage.kind, OutboxMessage.status)
-        .tuples()
-    )
-    for kind, status, n in query:
-        result.setdefault(kind, {})[status] = n
+    appended = 0
+    for kind, status, n, rows in db.execute_sql(_COUNTS_SQL).fetchall():
+        appended += rows
+        if n:
+            result.setdefault(kind, {})[status] = n
+    if appended > COMPACT_AFTER:
+        compact_counts()
     return dict(sorted(result.items()))
 
 
-COUNTS_CACHE_KEY = "intranet:notify:counts"
-COUNTS_CACHE_SECONDS = 10
-
-
-def cached_counts():
-    """(by status, by kind, id of the newest dead row): grouped counts over the whole outbox take
-    a while on a million rows, so the admin page shares them for a few seconds (dropped after
-    every admin action)."""
-    import json
-
-    from ..extensions import get_redis
-
-    try:
-        cached = get_redis().get(COUNTS_CACHE_KEY)
-    except (redis.RedisError, OSError):
-        cached = None
-    if cached:
-        data = json.loads(cached)
-        return data["status"], data["kind"], data["latest_dead"]
-    by_kind = counts_by_kind()
+def counts_by_status():
+    """{status: n} over the whole outbox; exact."""
     by_status = {}
-    for statuses in by_kind.values():
+    for statuses in counts_by_kind().values():
         for status, n in statuses.items():
             by_status[status] = by_status.get(status, 0) + n
-    latest_dead = latest_dead_id() if by_status.get(DEAD) else None
-    try:
-        get_redis().set(
-            COUNTS_CACHE_KEY,
-            json.dumps({"status": by_status, "kind": by_kind, "latest_dead": latest_dead}),
-            ex=COUNTS_CACHE_SECONDS,
-        )
-    except (redis.RedisError, OSError):
-        pass
-    return by_status, by_kind, latest_dead
+    return by_status
 
 
-def forget_counts():
-    from ..extensions import get_redis
+_COUNTS_SQL = 'SELECT kind, status, SUM(n), COUNT(*) FROM "outbox_count" GROUP BY kind, status'
+# More appended rows than this and a read folds them up (the reconciler does every minute).
+COMPACT_AFTER = 2000
 
-    try:
-        get_redis().delete(COUNTS_CACHE_KEY)
-    except (redis.RedisError, OSError):
-        pass
+
+def compact_counts():
+    """Fold the rows the triggers appended to ``outbox_count`` into one row per (kind, status).
+    Safe beside writers and another compaction: each folds exactly the rows its own DELETE
+    removed (rows appended meanwhile stay for the next one). Returns the rows folded."""
+    with transaction():
+        folded = db.execute_sql('DELETE FROM "outbox_count" RETURNING kind, status, n').fetchall()
+        sums = {}
+        for kind, status, n in folded:
+            sums[(kind, status)] = sums.get((kind, status), 0) + n
+        rows = [(kind, status, n) for (kind, status), n in sorted(sums.items()) if n]
+        if rows:
+            p = db.obj.param
+            db.obj.cursor().executemany(
+                f'INSERT INTO "outbox_count" (kind, status, n) VALUES ({p}, {p}, {p})', rows
+            )
+    return len(folded)
 
 
 # ----- admin actions -----------------------------------------------------------------------------
@@ -573,7 +554,6 @@ def retry_messages(ids, actor=None, note="retried"):
                 actor=actor,
                 detail={"count": count},
             )
-    forget_counts()
     return count
 
 
@@ -605,7 +585,6 @@ def retry_message(message_id, actor=None):
             raise OutboxError(_l("Only messages that gave up (dead) can be retried."))
         _requeue([row.id], "retried by an administrator")
         record("notify.message_retried", row, actor=actor, detail={"kind": row.kind})
-    forget_counts()
     return row
 
 
@@ -630,7 +609,6 @@ def retry_dead(kind, actor=None):
             actor=actor,
             detail={"kind": kind, "count": count},
         )
-    forget_counts()
     return count
 
 
@@ -668,11 +646,10 @@ def send_test_message(address, actor):
             object_id=actor.id,
         )
         record("notify.test_message_queued", row, actor=actor, detail={"kind": row.kind})
-    forget_counts()
     return row
 
 
 def latest_dead_id():
-    return (
-        OutboxMessage.select(fn.MAX(OutboxMessage.id)).where(OutboxMessage.status == DEAD).scalar()
-    )
+    """The newest dead row's id (through the (status) index), or None."""
+    sql = f'SELECT MAX(id) FROM "outbox_message" WHERE status = {db.obj.param}'
+    return db.execute_sql(sql, (DEAD,)).fetchone()[0]

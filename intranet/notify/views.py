@@ -1,26 +1,39 @@
 """Admin pages of the outbox and the scheduler; password reset by e-mail (public)."""
 
+import datetime as dt
 import functools
+import time
+from urllib.parse import urlencode
 
 import redis
 from babel.dates import get_month_names
-from flask import Blueprint, abort, flash, make_response, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from markupsafe import Markup
+from jinja2.filters import do_truncate
+from markupsafe import Markup, escape
 
 from ..auth.sessions import end_current_session
 from ..core.filters import to_wib
 from ..core.responses import is_fragment_request, redirect_to, render, render_invalid
-from ..extensions import get_redis
+from ..extensions import db, get_redis, is_postgres
 from ..policy import public, roles
 from ..scheduling import load_job_modules
 from . import password_reset
 from . import services as svc
 from .forms import ForgotPasswordForm, ResetPasswordForm, TestMessageForm
-from .models import DEAD, STATUSES, OutboxMessage, ScheduledRun
+from .models import DEAD, FAILED, SENT, STATUSES, OutboxMessage, ScheduledRun
 from .rendering import loads_context, redact, render_email
 from .settings import all_settings
 
@@ -109,6 +122,30 @@ def _mark_dead_seen(user_id, latest):
         pass  # the alert shows again later; nothing else depends on it
 
 
+# (admin, the session's CSRF token, newest dead id) -> when this process last found that id
+# seen. The stored value only grows (it is set only to a larger id), so while the newest dead
+# id stays the same an admin reloading the outbox needs no Redis round trip; re-checked after a
+# minute (should Redis have lost the key) and for every new session or newer dead row.
+_SEEN_CONFIRMED = {}
+_SEEN_CONFIRMED_SECONDS = 60
+
+
+def _outbox_opened(user_id, token, latest_dead):
+    """The admin opened the outbox: the dead messages up to ``latest_dead`` are seen."""
+    if not latest_dead:
+        return
+    key = (user_id, token, latest_dead)
+    now = time.monotonic()
+    confirmed = _SEEN_CONFIRMED.get(key)
+    if confirmed is not None and now - confirmed < _SEEN_CONFIRMED_SECONDS:
+        return
+    if latest_dead > _dead_seen(user_id):
+        _mark_dead_seen(user_id, latest_dead)
+    if len(_SEEN_CONFIRMED) > 1000:
+        _SEEN_CONFIRMED.clear()
+    _SEEN_CONFIRMED[key] = now
+
+
 @bp.before_app_request
 def _alert_dead_messages():
     """Admins see, on their next page, that e-mails gave up - until they open the outbox."""
@@ -133,6 +170,157 @@ def _alert_dead_messages():
 # ----- outbox ------------------------------------------------------------------------------------
 
 
+_OUTBOX_SQL = (
+    "SELECT id, created_at, kind, to_address, subject, template, status, attempts, last_error, "
+    'send_after, sent_at FROM "outbox_message"{where} ORDER BY id DESC LIMIT {limit}'
+)
+
+
+@functools.lru_cache(maxsize=32)
+def _outbox_sql(param, postgres, status, kind, q, before):
+    """The list query for one combination of filters, built once: newest first, keyset on id
+    (the primary key, or the (status) / (kind, status) index, which end in the id)."""
+    where = []
+    if status:
+        where.append(f"status = {param}")
+    if kind:
+        where.append(f"kind = {param}")
+    if q:
+        like = "ILIKE" if postgres else "LIKE"
+        where.append(
+            f"(to_address = {param} OR to_address = {param} OR key = {param}"
+            f" OR key {like} {param} ESCAPE '\\')"
+        )
+    if before:
+        where.append(f"id < {param}")
+    return _OUTBOX_SQL.format(
+        where=" WHERE " + " AND ".join(where) if where else "", limit=PAGE_SIZE + 1
+    )
+
+
+def _like_prefix(value):
+    escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return escaped + "%"
+
+
+def _outbox_rows(status, kind, q, before):
+    params = []
+    if status:
+        params.append(status)
+    if kind:
+        params.append(kind)
+    if q:
+        params += [q.lower(), q, q, _like_prefix(q)]
+    if before:
+        params.append(before)
+    sql = _outbox_sql(db.obj.param, is_postgres(), bool(status), bool(kind), bool(q), bool(before))
+    return db.execute_sql(sql, params).fetchall()
+
+
+_SEVEN_HOURS = dt.timedelta(hours=7)
+
+
+def _wib_text(value, months):
+    """``wib_short`` for a raw column value (a datetime, or SQLite's ISO text): Jakarta has kept
+    UTC+7 since 1964, so later times are shifted without a time-zone lookup."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    if value.year < 1970:
+        local = to_wib(value)
+    else:
+        local = value + _SEVEN_HOURS
+    return f"{local.day} {months[local.month]} {local.year} {local.hour:02d}:{local.minute:02d} WIB"
+
+
+# One row of the outbox table. The page lists 50 rows on every view, so each row is written
+# here in one go (text escaped once per distinct value) rather than field by field in Jinja.
+_ROW_HTML = (
+    '<tr data-id="{id}">'
+    '<td><a href="{detail}{id}">{id}</a></td>'
+    '<td class="text-nowrap">{created}</td>'
+    "<td><code>{kind}</code></td>"
+    '<td class="text-break">{to}</td>'
+    "<td>{subject}</td>"
+    '<td><span class="badge text-bg-{colour}" data-status="{status}">{label}</span></td>'
+    '<td class="text-end">{attempts}</td>'
+    '<td class="text-break">{last}</td>'
+    "</tr>\n"
+)
+_LAST_ERROR = '<span class="text-muted">{error}</span>'
+_LAST_RETRY = '{next_try}<br><span class="text-muted">{error}</span>'
+
+
+_ROWS_KEPT = 5000
+_ROW_CACHE = {}
+
+
+def _display_rows(rows, locale, labels, detail_base):
+    """The table rows of one page, as markup: dates in WIB without Babel, text escaped once.
+    A row's markup depends only on its columns, the language and the link prefix, so it is
+    kept per process (up to 5,000 rows) and reused while the row is unchanged (a sent row never
+    changes again); any change to a shown column makes a new key."""
+    out = []
+    missing = []
+    for row in rows:
+        html = _ROW_CACHE.get((locale, detail_base, row))
+        if html is None:
+            missing.append(len(out))
+        out.append(html or row)
+    if missing:
+        if len(_ROW_CACHE) + len(missing) > _ROWS_KEPT:
+            _ROW_CACHE.clear()
+        months = _month_names(locale)
+        truncate = functools.partial(do_truncate, current_app.jinja_env, length=120)
+        detail = escape(detail_base)
+        for i in missing:
+            row = out[i]
+            out[i] = _ROW_CACHE[(locale, detail_base, row)] = _row_html(
+                row, months, labels, detail, truncate
+            )
+    return Markup("".join(out))  # noqa: S704 - every value in a row is escaped or a number
+
+
+def _row_html(row, months, labels, detail, truncate):
+    rid, created, kind, to, subject, template, status, attempts, error, after, sent = row
+    if status == SENT:
+        last = _wib_text(sent, months)
+    else:
+        error_html = escape(truncate(error or ""))
+        if status == FAILED:
+            next_try = escape(_("next try %(when)s", when=_wib_text(after, months)))
+            last = _LAST_RETRY.format(next_try=next_try, error=error_html)
+        else:
+            last = _LAST_ERROR.format(error=error_html)
+    return _ROW_HTML.format(
+        id=int(rid),
+        detail=detail,
+        created=_wib_text(created, months),
+        kind=escape(kind),
+        to=escape(to),
+        subject=escape(subject or template),
+        colour=STATUS_COLOURS.get(status, "secondary"),
+        status=escape(status),
+        label=escape(labels.get(status, status)),
+        attempts=int(attempts),
+        last=last,
+    )
+
+
+def _count_links(by_kind, base):
+    """(kind, its link, [(status, n, link or None)], dead n) per kind of the counts table."""
+    out = []
+    for kind, counts in by_kind.items():
+        kind_href = f"{base}?{urlencode({'kind': kind})}"
+        cells = [
+            (s, counts.get(s, 0), f"{kind_href}&status={s}" if counts.get(s) else None)
+            for s in STATUSES
+        ]
+        out.append((kind, kind_href, cells, counts.get(DEAD, 0)))
+    return out
+
+
 @bp.get("/admin/outbox/")
 @roles("admin")
 def outbox():
@@ -141,50 +329,85 @@ def outbox():
     kind = (request.args.get("kind") or "").strip()[:80]
     q = (request.args.get("q") or "").strip()[:254]
     before = request.args.get("before", type=int)
-    query = OutboxMessage.select(*LIST_FIELDS).order_by(OutboxMessage.id.desc())
-    if status:
-        query = query.where(OutboxMessage.status == status)
-    if kind:
-        query = query.where(OutboxMessage.kind == kind)
-    if q:
-        query = query.where(
-            (OutboxMessage.to_address == q.lower())
-            | (OutboxMessage.to_address == q)
-            | (OutboxMessage.key == q)
-            | OutboxMessage.key.startswith(q)
-        )
-    if before:
-        query = query.where(OutboxMessage.id < before)
-    rows = list(query.limit(PAGE_SIZE + 1))
+    rows = _outbox_rows(status, kind, q, before)
     more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
     locale = str(get_locale() or "id")
-    for row in rows:
-        row.created_wib = wib_short(row.created_at, locale)
-        row.sent_wib = wib_short(row.sent_at, locale)
-        row.next_wib = wib_short(row.send_after, locale) if row.status == "failed" else ""
-    by_status, by_kind, latest_dead = svc.cached_counts()
+    labels = _LABELS.get(locale)
+    if labels is None:
+        labels = _LABELS[locale] = {k: str(v) for k, v in STATUS_LABELS.items()}
+    by_kind = svc.counts_by_kind()
+    by_status = {}
+    for counts in by_kind.values():
+        for s, n in counts.items():
+            by_status[s] = by_status.get(s, 0) + n
+    latest_dead = svc.latest_dead_id() if by_status.get(DEAD) else None
     settings = all_settings()
-    if latest_dead and latest_dead > _dead_seen(current_user.id):
-        _mark_dead_seen(current_user.id, latest_dead)
+    token = current_app.jinja_env.globals["csrf_token"]()
+    _outbox_opened(current_user.id, token, latest_dead)
+    base = url_for("notify.outbox")
+    detail_base = url_for("notify.show_message", message_id=0)[:-1]
+    head_key = (
+        locale,
+        base,
+        token,
+        settings["paused"],
+        status,
+        kind,
+        q,
+        tuple((k, tuple(counts.items())) for k, counts in by_kind.items()),
+    )
+    head = _memo_fragment(
+        "notify/_outbox_head.html",
+        head_key,
+        lambda: dict(
+            token=token,
+            paused=settings["paused"],
+            by_status=by_status,
+            by_kind=by_kind,
+            kind_rows=_count_links(by_kind, base),
+            outbox_base=base,
+            statuses=STATUSES,
+            status_filter=status,
+            kind_filter=kind,
+            q=q,
+            labels=labels,
+        ),
+    )
+    foot = _memo_fragment(
+        "notify/_outbox_foot.html",
+        (locale, base, token, tuple(settings.items())),
+        lambda: dict(token=token, settings=settings),
+    )
     return render(
         "notify/outbox.html",
-        rows=rows,
+        head_html=head,
+        foot_html=foot,
+        rows_html=_display_rows(rows, locale, labels, detail_base),
         more=more,
-        by_status=by_status,
-        by_kind=by_kind,
-        statuses=STATUSES,
-        status_filter=status,
-        kind_filter=kind,
-        q=q,
-        filter_args={"status": status, "kind": kind, "q": q},
-        paused=settings["paused"],
-        settings=settings,
-        test_form=TestMessageForm(),
-        labels={k: str(v) for k, v in STATUS_LABELS.items()},
-        colours=STATUS_COLOURS,
-        detail_base=url_for("notify.show_message", message_id=0)[:-1],
+        older_href=url_for("notify.outbox", before=rows[-1][0], status=status, kind=kind, q=q)
+        if more
+        else "",
     )
+
+
+_LABELS = {}  # language -> {status: label}, filled by the first request in that language
+_FRAGMENTS = {}
+_FRAGMENTS_KEPT = 64
+
+
+def _memo_fragment(template, key, context):
+    """A part of the outbox page, rendered once per distinct ``key`` - which must hold
+    everything the part shows (language, counts, filters, settings, the session's CSRF token) -
+    and reused while nothing in it changes: the counts and forms above the rows cost more to
+    render than the rows. ``context`` is called only on a miss."""
+    key = (template, key)
+    html = _FRAGMENTS.get(key)
+    if html is None:
+        if len(_FRAGMENTS) >= _FRAGMENTS_KEPT:
+            _FRAGMENTS.clear()
+        html = _FRAGMENTS[key] = Markup(render_template(template, **context()))  # noqa: S704
+    return html
 
 
 def _message_or_404(message_id):
