@@ -18,6 +18,7 @@ close to the speed of a bare smtplib loop without threads.
 """
 
 import datetime as dt
+import functools
 import logging
 import random
 import re
@@ -33,11 +34,11 @@ from ..models import utcnow
 from . import settings as cfg
 from .models import DEAD, FAILED, QUEUED, SENDABLE, SENDING, SENT, OutboxMessage
 from .rendering import (
-    REDACTED,
     SECRET_PREFIX,
     build_message,
     dumps_context,
     loads_context,
+    redact,
     render_email,
 )
 
@@ -185,24 +186,22 @@ class Batch:
 
     # ----- outcomes -----
 
-    def mark_sent(self, row, message_id, subject, note=""):
-        """Right after the server accepted the message: its own committed statement (the hot
-        path of a batch, so plain SQL rather than the query builder)."""
+    def mark_sent(self, row, message_id, subject, note="", redacted=None):
+        """Right after the server accepted the message: one committed statement of its own (the
+        hot path of a batch, so SQL written once rather than built by the query builder). A
+        context with secrets (``redacted``: the context with them wiped, worked out while the
+        message was rendered) loses them in the same statement."""
         now = OutboxMessage.sent_at.db_value(_now())
-        db.execute_sql(
-            _mark_sent_sql(), (SENT, now, message_id[:255], subject[:255], note, now, row.id)
-        )
-        context = loads_context(row.context) if f'"{SECRET_PREFIX}' in row.context else {}
-        if any(k.startswith(SECRET_PREFIX) for k in context):
-            # Secrets (a reset link) are only needed to render the mail: gone once it is sent.
-            OutboxMessage.update(
-                context=dumps_context(
-                    {
-                        k: (REDACTED if k.startswith(SECRET_PREFIX) else v)
-                        for k, v in context.items()
-                    }
-                )
-            ).where(OutboxMessage.id == row.id).execute()
+        if redacted is None:
+            db.execute_sql(
+                _mark_sent_sql(db.obj.param, False),
+                (SENT, now, message_id[:255], subject[:255], note, now, row.id),
+            )
+        else:
+            db.execute_sql(
+                _mark_sent_sql(db.obj.param, True),
+                (SENT, now, message_id[:255], subject[:255], note, now, redacted, row.id),
+            )
         self.sent += 1
 
     def mark_failed(self, rows, exc, permanent=False):
@@ -295,7 +294,7 @@ class Batch:
                     self.mark_failed([row], f"rendering failed: {item}", permanent=True)
                     index += 1
                     continue
-                envelope_from, recipients, data, message_id, subject = item
+                envelope_from, recipients, data, message_id, subject, redacted = item
                 if conn is None:
                     mark_previous()
                     try:
@@ -346,7 +345,7 @@ class Batch:
                         note = "some recipients refused: " + "; ".join(
                             f"{a}: {c} {_dec(m)}" for a, (c, m) in refused.items()
                         )
-                    unmarked.append((row, message_id, subject, note))
+                    unmarked.append((row, message_id, subject, note, redacted))
                 if conn is not None and getattr(conn.host, "sock", None) is None:
                     conn = None  # the server closed the connection (421)
                 index += 1
@@ -388,14 +387,21 @@ def _close(conn):
 
 
 def _render(row):
-    """The row as (envelope from, recipients, bytes, Message-ID, subject), or the exception that
-    rendering raised (reported per row; it never stops the batch)."""
+    """The row as (envelope from, recipients, bytes, Message-ID, subject, context with its secrets
+    wiped or None when it has none), or the exception that rendering raised (reported per row; it
+    never stops the batch)."""
     try:
-        subject, text, html = render_email(row.template, loads_context(row.context), row.language)
+        context = loads_context(row.context)
+        subject, text, html = render_email(row.template, context, row.language)
         envelope_from, recipients, data, message_id = build_message(row, subject, text, html)
+        redacted = None
+        if any(k.startswith(SECRET_PREFIX) for k in context):
+            # Secrets (a reset link, amounts) are only needed to render the mail: gone once it
+            # is sent.
+            redacted = dumps_context(redact(context))
     except Exception as exc:
         return exc
-    return envelope_from, recipients, data, message_id, subject
+    return envelope_from, recipients, data, message_id, subject, redacted
 
 
 _LEADING_DOT = re.compile(rb"(?m)^\.")
@@ -442,7 +448,9 @@ def _transmit(host, envelope_from, recipients, data, after_mail=None, while_wait
     code, reply = host.getreply()
     if code != 354:
         _fail(host, code, smtplib.SMTPDataError(code, reply))
-    payload = _LEADING_DOT.sub(b"..", data)
+    payload = data
+    if payload.startswith(b".") or b"\n." in payload:  # never in what build_message writes
+        payload = _LEADING_DOT.sub(b"..", payload)
     if not payload.endswith(b"\r\n"):
         payload += b"\r\n"
     host.send(payload + b".\r\n")
@@ -454,12 +462,14 @@ def _transmit(host, envelope_from, recipients, data, after_mail=None, while_wait
     return refused
 
 
-def _mark_sent_sql():
-    p = db.obj.param
+@functools.lru_cache(maxsize=8)
+def _mark_sent_sql(p, with_context):
+    """The "sent" mark for the database's parameter style (``?`` or ``%s``)."""
+    context = f', "context" = {p}' if with_context else ""
     return (
         f'UPDATE "outbox_message" SET "status" = {p}, "sent_at" = {p}, "message_id" = {p}, '
         f'"subject" = {p}, "last_error" = {p}, "attempts" = "attempts" + 1, "claim" = \'\', '
-        f'"updated_at" = {p} WHERE "id" = {p}'
+        f'"updated_at" = {p}{context} WHERE "id" = {p}'
     )
 
 
