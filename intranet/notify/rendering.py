@@ -101,6 +101,7 @@ def render_email(template, context, language):
     ctx["office_name"] = current_app.config["OFFICE_NAME"]
     with force_locale(language):
         ctx["gettext"], ctx["ngettext"] = _bound_gettext(get_translations())
+        ctx["_"] = ctx["gettext"]  # what Jinja's ``_`` alias would look up and call
         module = env.get_template(template + ".txt").make_module(ctx)
         subject = " ".join(str(getattr(module, "subject", "") or "").split())
         text = str(module).strip() + "\n"
