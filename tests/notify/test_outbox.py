@@ -252,3 +252,24 @@ def test_pausing_in_the_middle_of_a_batch_holds_the_rest(app_ctx, run_jobs, mail
     arrived = [m.envelope_to[0] for m in mail_sink.wait_for(30)]
     assert sorted(arrived) == sorted(f"m{i}@example.com" for i in range(30))
     assert len(mail_sink.wait_for(31, timeout=0.5)) == 30
+
+
+def test_warm_up_compiles_every_email_template_for_the_work_horses(app_ctx):
+    from flask import current_app
+
+    from intranet.notify.rendering import warm_up
+
+    env = current_app.jinja_env
+    env.cache.clear()
+    warm_up()
+    cached = {name for _loader, name in env.cache.keys()}
+    assert {
+        "email/layout.html",
+        "notify/email/layout.html",
+        "notify/email/test_message.txt",
+        "notify/email/test_message.html",
+        "emak/email/pay_notice.txt",
+        "emak/email/pay_notice.html",
+    } <= cached
+    # Pages are left alone: only e-mails are rendered in the horses.
+    assert all(name.startswith("email/") or "/email/" in name for name in cached)
