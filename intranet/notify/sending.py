@@ -12,9 +12,10 @@
 4. While sending, the claim is refreshed now and then, so the reconciler (which resets rows left
    ``sending`` past the timeout) never takes rows from a live worker.
 
-While the server digests one message (between the end of DATA and its reply), the worker
-renders the next one: the only real work of a batch overlaps the server's, which keeps a worker
-close to the speed of a bare smtplib loop without threads.
+The worker's own work overlaps the server's, which keeps it close to the speed of a bare smtplib
+loop without threads: while the server answers MAIL FROM, the previous message is marked sent;
+while it checks the first recipient, the next message's text part is rendered; while it digests
+the data, the next message's HTML part and bytes.
 """
 
 import datetime as dt
@@ -39,7 +40,8 @@ from .rendering import (
     dumps_context,
     loads_context,
     redact,
-    render_email,
+    render_html,
+    render_text,
 )
 
 log = logging.getLogger(__name__)
@@ -260,7 +262,7 @@ class Batch:
             return self.summary()
         mail = current_app.extensions["mail"]
         conn = None
-        rendered = {}
+        drafts = {}
         refresh_every = max(0.2, self.settings["sending_timeout_seconds"] / 5)
         last_refresh = last_pause_check = time.monotonic()
         # The "sent" mark of the previous message is written while the server answers this
@@ -287,7 +289,7 @@ class Batch:
                         mark_previous()
                         self.release(rows[index:])
                         break
-                item = rendered.pop(index, None) or _render(row)
+                item = (drafts.pop(index, None) or _Draft(row)).ready()
                 if isinstance(item, Exception):
                     log.error("outbox row %s cannot be rendered: %s", row.id, item)
                     mark_previous()
@@ -311,9 +313,12 @@ class Batch:
                         self.mark_failed(rows[index:], exc)
                         break
 
-                def render_next(following=index + 1):
-                    if following < len(rows) and following not in rendered:
-                        rendered[following] = _render(rows[following])
+                def prepare_next(following=index + 1):
+                    if following < len(rows):
+                        draft = drafts.get(following)
+                        if draft is None:
+                            draft = drafts[following] = _Draft(rows[following])
+                        draft.step()
 
                 try:
                     refused = _transmit(
@@ -322,7 +327,8 @@ class Batch:
                         recipients,
                         data,
                         after_mail=mark_previous,
-                        while_waiting=render_next,
+                        after_rcpt=prepare_next,
+                        while_waiting=prepare_next,
                     )
                 except (
                     smtplib.SMTPRecipientsRefused,
@@ -386,25 +392,61 @@ def _close(conn):
             pass
 
 
-def _render(row):
-    """The row as (envelope from, recipients, bytes, Message-ID, subject, context with its secrets
-    wiped or None when it has none), or the exception that rendering raised (reported per row; it
-    never stops the batch)."""
-    try:
-        context = loads_context(row.context)
-        subject, text, html = render_email(row.template, context, row.language)
-        envelope_from, recipients, data, message_id = build_message(row, subject, text, html)
-        redacted = None
-        if any(k.startswith(SECRET_PREFIX) for k in context):
-            # Secrets (a reset link, amounts) are only needed to render the mail: gone once it
-            # is sent.
-            redacted = dumps_context(redact(context))
-    except Exception as exc:
-        return exc
-    return envelope_from, recipients, data, message_id, subject, redacted
+class _Draft:
+    """A row's message, made ready in two steps while the server answers the message before it:
+    the text part while it checks the recipient, the HTML part and the bytes while it takes in
+    the data. ``outcome`` is then (envelope from, recipients, bytes, Message-ID, subject, context
+    with its secrets wiped or None when it has none), or the exception rendering raised
+    (reported per row; it never stops the batch)."""
+
+    __slots__ = ("row", "context", "subject", "text", "outcome")
+
+    def __init__(self, row):
+        self.row = row
+        self.context = self.subject = self.text = self.outcome = None
+
+    def step(self):
+        row = self.row
+        if self.outcome is not None:
+            return
+        try:
+            if self.text is None:
+                self.context = loads_context(row.context)
+                self.subject, self.text = render_text(row.template, self.context, row.language)
+                return
+            html = render_html(row.template, self.context, row.language, self.subject)
+            envelope_from, recipients, data, message_id = build_message(
+                row, self.subject, self.text, html
+            )
+            redacted = None
+            if any(k.startswith(SECRET_PREFIX) for k in self.context):
+                # Secrets (a reset link, amounts) are only needed to render the mail: gone once
+                # it is sent.
+                redacted = dumps_context(redact(self.context))
+            self.outcome = (envelope_from, recipients, data, message_id, self.subject, redacted)
+        except Exception as exc:
+            self.outcome = exc
+
+    def ready(self):
+        while self.outcome is None:
+            self.step()
+        return self.outcome
 
 
 _LEADING_DOT = re.compile(rb"(?m)^\.")
+_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_PLAIN_ADDRESS = re.compile(rf"{_ATOM}(\.{_ATOM})*@[a-z0-9.-]+\Z")
+
+
+def _quote(address):
+    """smtplib's ``quoteaddr``: the outbox's addresses are plain (validated when written), which
+    it would only parse to give back in angle brackets."""
+    return f"<{address}>" if _PLAIN_ADDRESS.match(address) else smtplib.quoteaddr(address)
+
+
+@functools.lru_cache(maxsize=8)
+def _sender_address(address):
+    return smtplib.quoteaddr(address)
 
 
 def _reset(host):
@@ -422,14 +464,17 @@ def _fail(host, code, exc):
     raise exc
 
 
-def _transmit(host, envelope_from, recipients, data, after_mail=None, while_waiting=None):
-    """smtplib's ``sendmail`` step by step, with two hooks that use the time the server takes to
-    answer: ``after_mail`` runs once MAIL FROM is on the wire, ``while_waiting`` once the whole
-    message is, each before the server's reply is read. Returns the recipients the server
-    refused while accepting the message for the others."""
+def _transmit(
+    host, envelope_from, recipients, data, after_mail=None, after_rcpt=None, while_waiting=None
+):
+    """smtplib's ``sendmail`` step by step, with hooks that use the time the server takes to
+    answer: ``after_mail`` runs once MAIL FROM is on the wire, ``after_rcpt`` once the first
+    RCPT TO is, ``while_waiting`` once the whole message is, each before the server's reply is
+    read. Returns the recipients the server refused while accepting the message for the
+    others."""
     host.ehlo_or_helo_if_needed()
     options = f" size={len(data)}" if host.does_esmtp and host.has_extn("size") else ""
-    host.putcmd("mail", f"FROM:{smtplib.quoteaddr(envelope_from)}{options}")
+    host.putcmd("mail", f"FROM:{_sender_address(envelope_from)}{options}")
     if after_mail is not None:
         after_mail()
     code, reply = host.getreply()
@@ -437,7 +482,11 @@ def _transmit(host, envelope_from, recipients, data, after_mail=None, while_wait
         _fail(host, code, smtplib.SMTPSenderRefused(code, reply, envelope_from))
     refused = {}
     for recipient in recipients:
-        code, reply = host.rcpt(recipient)
+        host.putcmd("rcpt", f"TO:{_quote(recipient)}")  # smtplib's rcpt(), without options
+        if after_rcpt is not None:
+            after_rcpt()
+            after_rcpt = None
+        code, reply = host.getreply()
         if code not in (250, 251):
             refused[recipient] = (code, reply)
             if code == 421:
