@@ -246,8 +246,10 @@ def queue_email(
     row_id = _insert_if_new(values)
     created = row_id is not None
     if created:
-        row = OutboxMessage(id=row_id, **values)
-        row._dirty.clear()
+        # The row as peewee builds one read from the database (no defaults, nothing dirty), with
+        # its values set at once rather than field by field.
+        row = OutboxMessage(__no_default__=True)
+        row.__data__ = {"id": row_id, **values}
     else:
         row = OutboxMessage.get(OutboxMessage.key == key)
     row.was_created = created
