@@ -4,6 +4,7 @@ parse and validate, call a service, and render a page or an htmx fragment."""
 import functools
 
 from flask import Blueprint, abort, flash, make_response, render_template, request, url_for
+from flask.globals import _cv_app
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -43,7 +44,12 @@ STATE_LABELS = {
 
 
 def _language():
-    locale = get_locale()
+    """The current language, as ``get_locale()`` gives it, read straight from Flask-Babel's
+    state of the app context when it is there: four context look-ups fewer, a dozen times per
+    notice."""
+    app_ctx = _cv_app.get(None)
+    state = getattr(app_ctx.g, "_flask_babel", None) if app_ctx is not None else None
+    locale = getattr(state, "babel_locale", None) or get_locale()
     return locale.language if locale is not None else "id"
 
 
