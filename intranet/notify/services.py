@@ -25,6 +25,7 @@ Good to know when writing e-mails:
 """
 
 import datetime as dt
+import functools
 import logging
 import re
 import uuid
@@ -447,22 +448,23 @@ def _insert_if_new(values):
     """INSERT ... ON CONFLICT (key) DO NOTHING; the new id, or None when the key exists.
     (Every e-mail of a 10,000-notice pay run passes here, so this is plain SQL.)"""
     database = db.obj
-    p = database.param
+    to_db = OutboxMessage.created_at.db_value
+    params = [to_db(values[c]) if c in _DATETIME_COLUMNS else values[c] for c in _INSERT_COLUMNS]
+    if is_postgres():
+        cursor = database.execute_sql(_insert_sql(database.param) + ' RETURNING "id"', params)
+        found = cursor.fetchone()
+        return found[0] if found else None
+    cursor = database.execute_sql(_insert_sql(database.param), params)
+    return cursor.lastrowid if cursor.rowcount == 1 else None
+
+
+@functools.lru_cache(maxsize=4)
+def _insert_sql(p):
     columns = ", ".join(f'"{c}"' for c in _INSERT_COLUMNS)
-    sql = (
+    return (
         f'INSERT INTO "outbox_message" ({columns}) VALUES ({", ".join([p] * len(_INSERT_COLUMNS))})'
         ' ON CONFLICT ("key") DO NOTHING'
     )
-    params = [
-        OutboxMessage.created_at.db_value(values[c]) if c in _DATETIME_COLUMNS else values[c]
-        for c in _INSERT_COLUMNS
-    ]
-    if is_postgres():
-        cursor = database.execute_sql(sql + ' RETURNING "id"', params)
-        found = cursor.fetchone()
-        return found[0] if found else None
-    cursor = database.execute_sql(sql, params)
-    return cursor.lastrowid if cursor.rowcount == 1 else None
 
 
 # ----- reconciler --------------------------------------------------------------------------------
