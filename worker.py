@@ -10,6 +10,7 @@ demos); ``--no-periodic`` leaves the periodic jobs to other workers.
 """
 
 import argparse
+import logging
 import os
 import sys
 import threading
@@ -32,6 +33,17 @@ def _forget_inherited_connections():
     if hasattr(database, "_connections"):  # playhouse.pool
         database._connections = []
         database._in_use = {}
+
+
+def _warm_up():
+    """Work every job would otherwise repeat in its forked horse (e-mail templates, catalogs),
+    done once here and inherited. A failure only costs that speed: the horses do it again."""
+    try:
+        from intranet.notify.rendering import warm_up
+
+        warm_up()
+    except Exception:
+        logging.getLogger(__name__).exception("worker: warming up failed")
 
 
 def main(argv=None):
@@ -60,6 +72,7 @@ def main(argv=None):
         connection = get_redis()
         queues = args.queues or [app.config["RQ_QUEUE"]]
         load_job_modules()
+        _warm_up()
         runner = None
         if not args.no_periodic and not args.burst:
             from intranet.notify.scheduler import start_process

@@ -12,12 +12,14 @@
 4. While sending, the claim is refreshed now and then, so the reconciler (which resets rows left
    ``sending`` past the timeout) never takes rows from a live worker.
 
-While the server digests one message (between the end of DATA and its reply), the worker
-renders the next one: the only real work of a batch overlaps the server's, which keeps a worker
-close to the speed of a bare smtplib loop without threads.
+The worker's own work overlaps the server's, which keeps it close to the speed of a bare smtplib
+loop without threads: while the server answers MAIL FROM, the previous message is marked sent;
+while it checks the first recipient, the next message's text part is rendered; while it digests
+the data, the next message's HTML part and bytes.
 """
 
 import datetime as dt
+import functools
 import logging
 import random
 import re
@@ -33,12 +35,13 @@ from ..models import utcnow
 from . import settings as cfg
 from .models import DEAD, FAILED, QUEUED, SENDABLE, SENDING, SENT, OutboxMessage
 from .rendering import (
-    REDACTED,
     SECRET_PREFIX,
     build_message,
     dumps_context,
     loads_context,
-    render_email,
+    redact,
+    render_html,
+    render_text,
 )
 
 log = logging.getLogger(__name__)
@@ -185,24 +188,22 @@ class Batch:
 
     # ----- outcomes -----
 
-    def mark_sent(self, row, message_id, subject, note=""):
-        """Right after the server accepted the message: its own committed statement (the hot
-        path of a batch, so plain SQL rather than the query builder)."""
+    def mark_sent(self, row, message_id, subject, note="", redacted=None):
+        """Right after the server accepted the message: one committed statement of its own (the
+        hot path of a batch, so SQL written once rather than built by the query builder). A
+        context with secrets (``redacted``: the context with them wiped, worked out while the
+        message was rendered) loses them in the same statement."""
         now = OutboxMessage.sent_at.db_value(_now())
-        db.execute_sql(
-            _mark_sent_sql(), (SENT, now, message_id[:255], subject[:255], note, now, row.id)
-        )
-        context = loads_context(row.context) if f'"{SECRET_PREFIX}' in row.context else {}
-        if any(k.startswith(SECRET_PREFIX) for k in context):
-            # Secrets (a reset link) are only needed to render the mail: gone once it is sent.
-            OutboxMessage.update(
-                context=dumps_context(
-                    {
-                        k: (REDACTED if k.startswith(SECRET_PREFIX) else v)
-                        for k, v in context.items()
-                    }
-                )
-            ).where(OutboxMessage.id == row.id).execute()
+        if redacted is None:
+            db.execute_sql(
+                _mark_sent_sql(db.obj.param, False),
+                (SENT, now, message_id[:255], subject[:255], note, now, row.id),
+            )
+        else:
+            db.execute_sql(
+                _mark_sent_sql(db.obj.param, True),
+                (SENT, now, message_id[:255], subject[:255], note, now, redacted, row.id),
+            )
         self.sent += 1
 
     def mark_failed(self, rows, exc, permanent=False):
@@ -261,7 +262,7 @@ class Batch:
             return self.summary()
         mail = current_app.extensions["mail"]
         conn = None
-        rendered = {}
+        drafts = {}
         refresh_every = max(0.2, self.settings["sending_timeout_seconds"] / 5)
         last_refresh = last_pause_check = time.monotonic()
         # The "sent" mark of the previous message is written while the server answers this
@@ -288,14 +289,14 @@ class Batch:
                         mark_previous()
                         self.release(rows[index:])
                         break
-                item = rendered.pop(index, None) or _render(row)
+                item = (drafts.pop(index, None) or _Draft(row)).ready()
                 if isinstance(item, Exception):
                     log.error("outbox row %s cannot be rendered: %s", row.id, item)
                     mark_previous()
                     self.mark_failed([row], f"rendering failed: {item}", permanent=True)
                     index += 1
                     continue
-                envelope_from, recipients, data, message_id, subject = item
+                envelope_from, recipients, data, message_id, subject, redacted = item
                 if conn is None:
                     mark_previous()
                     try:
@@ -312,9 +313,12 @@ class Batch:
                         self.mark_failed(rows[index:], exc)
                         break
 
-                def render_next(following=index + 1):
-                    if following < len(rows) and following not in rendered:
-                        rendered[following] = _render(rows[following])
+                def prepare_next(following=index + 1):
+                    if following < len(rows):
+                        draft = drafts.get(following)
+                        if draft is None:
+                            draft = drafts[following] = _Draft(rows[following])
+                        draft.step()
 
                 try:
                     refused = _transmit(
@@ -323,7 +327,8 @@ class Batch:
                         recipients,
                         data,
                         after_mail=mark_previous,
-                        while_waiting=render_next,
+                        after_rcpt=prepare_next,
+                        while_waiting=prepare_next,
                     )
                 except (
                     smtplib.SMTPRecipientsRefused,
@@ -346,7 +351,7 @@ class Batch:
                         note = "some recipients refused: " + "; ".join(
                             f"{a}: {c} {_dec(m)}" for a, (c, m) in refused.items()
                         )
-                    unmarked.append((row, message_id, subject, note))
+                    unmarked.append((row, message_id, subject, note, redacted))
                 if conn is not None and getattr(conn.host, "sock", None) is None:
                     conn = None  # the server closed the connection (421)
                 index += 1
@@ -387,18 +392,61 @@ def _close(conn):
             pass
 
 
-def _render(row):
-    """The row as (envelope from, recipients, bytes, Message-ID, subject), or the exception that
-    rendering raised (reported per row; it never stops the batch)."""
-    try:
-        subject, text, html = render_email(row.template, loads_context(row.context), row.language)
-        envelope_from, recipients, data, message_id = build_message(row, subject, text, html)
-    except Exception as exc:
-        return exc
-    return envelope_from, recipients, data, message_id, subject
+class _Draft:
+    """A row's message, made ready in two steps while the server answers the message before it:
+    the text part while it checks the recipient, the HTML part and the bytes while it takes in
+    the data. ``outcome`` is then (envelope from, recipients, bytes, Message-ID, subject, context
+    with its secrets wiped or None when it has none), or the exception rendering raised
+    (reported per row; it never stops the batch)."""
+
+    __slots__ = ("row", "context", "subject", "text", "outcome")
+
+    def __init__(self, row):
+        self.row = row
+        self.context = self.subject = self.text = self.outcome = None
+
+    def step(self):
+        row = self.row
+        if self.outcome is not None:
+            return
+        try:
+            if self.text is None:
+                self.context = loads_context(row.context)
+                self.subject, self.text = render_text(row.template, self.context, row.language)
+                return
+            html = render_html(row.template, self.context, row.language, self.subject)
+            envelope_from, recipients, data, message_id = build_message(
+                row, self.subject, self.text, html
+            )
+            redacted = None
+            if any(k.startswith(SECRET_PREFIX) for k in self.context):
+                # Secrets (a reset link, amounts) are only needed to render the mail: gone once
+                # it is sent.
+                redacted = dumps_context(redact(self.context))
+            self.outcome = (envelope_from, recipients, data, message_id, self.subject, redacted)
+        except Exception as exc:
+            self.outcome = exc
+
+    def ready(self):
+        while self.outcome is None:
+            self.step()
+        return self.outcome
 
 
 _LEADING_DOT = re.compile(rb"(?m)^\.")
+_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_PLAIN_ADDRESS = re.compile(rf"{_ATOM}(\.{_ATOM})*@[a-z0-9.-]+\Z")
+
+
+def _quote(address):
+    """smtplib's ``quoteaddr``: the outbox's addresses are plain (validated when written), which
+    it would only parse to give back in angle brackets."""
+    return f"<{address}>" if _PLAIN_ADDRESS.match(address) else smtplib.quoteaddr(address)
+
+
+@functools.lru_cache(maxsize=8)
+def _sender_address(address):
+    return smtplib.quoteaddr(address)
 
 
 def _reset(host):
@@ -416,14 +464,17 @@ def _fail(host, code, exc):
     raise exc
 
 
-def _transmit(host, envelope_from, recipients, data, after_mail=None, while_waiting=None):
-    """smtplib's ``sendmail`` step by step, with two hooks that use the time the server takes to
-    answer: ``after_mail`` runs once MAIL FROM is on the wire, ``while_waiting`` once the whole
-    message is, each before the server's reply is read. Returns the recipients the server
-    refused while accepting the message for the others."""
+def _transmit(
+    host, envelope_from, recipients, data, after_mail=None, after_rcpt=None, while_waiting=None
+):
+    """smtplib's ``sendmail`` step by step, with hooks that use the time the server takes to
+    answer: ``after_mail`` runs once MAIL FROM is on the wire, ``after_rcpt`` once the first
+    RCPT TO is, ``while_waiting`` once the whole message is, each before the server's reply is
+    read. Returns the recipients the server refused while accepting the message for the
+    others."""
     host.ehlo_or_helo_if_needed()
     options = f" size={len(data)}" if host.does_esmtp and host.has_extn("size") else ""
-    host.putcmd("mail", f"FROM:{smtplib.quoteaddr(envelope_from)}{options}")
+    host.putcmd("mail", f"FROM:{_sender_address(envelope_from)}{options}")
     if after_mail is not None:
         after_mail()
     code, reply = host.getreply()
@@ -431,7 +482,11 @@ def _transmit(host, envelope_from, recipients, data, after_mail=None, while_wait
         _fail(host, code, smtplib.SMTPSenderRefused(code, reply, envelope_from))
     refused = {}
     for recipient in recipients:
-        code, reply = host.rcpt(recipient)
+        host.putcmd("rcpt", f"TO:{_quote(recipient)}")  # smtplib's rcpt(), without options
+        if after_rcpt is not None:
+            after_rcpt()
+            after_rcpt = None
+        code, reply = host.getreply()
         if code not in (250, 251):
             refused[recipient] = (code, reply)
             if code == 421:
@@ -442,7 +497,9 @@ def _transmit(host, envelope_from, recipients, data, after_mail=None, while_wait
     code, reply = host.getreply()
     if code != 354:
         _fail(host, code, smtplib.SMTPDataError(code, reply))
-    payload = _LEADING_DOT.sub(b"..", data)
+    payload = data
+    if payload.startswith(b".") or b"\n." in payload:  # never in what build_message writes
+        payload = _LEADING_DOT.sub(b"..", payload)
     if not payload.endswith(b"\r\n"):
         payload += b"\r\n"
     host.send(payload + b".\r\n")
@@ -454,12 +511,14 @@ def _transmit(host, envelope_from, recipients, data, after_mail=None, while_wait
     return refused
 
 
-def _mark_sent_sql():
-    p = db.obj.param
+@functools.lru_cache(maxsize=8)
+def _mark_sent_sql(p, with_context):
+    """The "sent" mark for the database's parameter style (``?`` or ``%s``)."""
+    context = f', "context" = {p}' if with_context else ""
     return (
         f'UPDATE "outbox_message" SET "status" = {p}, "sent_at" = {p}, "message_id" = {p}, '
         f'"subject" = {p}, "last_error" = {p}, "attempts" = "attempts" + 1, "claim" = \'\', '
-        f'"updated_at" = {p} WHERE "id" = {p}'
+        f'"updated_at" = {p}{context} WHERE "id" = {p}'
     )
 
 

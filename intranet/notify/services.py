@@ -25,6 +25,7 @@ Good to know when writing e-mails:
 """
 
 import datetime as dt
+import functools
 import logging
 import re
 import uuid
@@ -246,8 +247,10 @@ def queue_email(
     row_id = _insert_if_new(values)
     created = row_id is not None
     if created:
-        row = OutboxMessage(id=row_id, **values)
-        row._dirty.clear()
+        # The row as peewee builds one read from the database (no defaults, nothing dirty), with
+        # its values set at once rather than field by field.
+        row = OutboxMessage(__no_default__=True)
+        row.__data__ = {"id": row_id, **values}
     else:
         row = OutboxMessage.get(OutboxMessage.key == key)
     row.was_created = created
@@ -257,6 +260,160 @@ def queue_email(
         elif not db.in_transaction():
             enqueue_send(job_id, [row.id])
     return row
+
+
+class Queued(dict):
+    """What ``queue_many`` wrote: {key: row id} for every message queued, whether its row is new
+    or already had the key; ``created`` lists the keys of the new rows, ``skipped`` the keys left
+    out for a malformed recipient (``skip_invalid=True``)."""
+
+    def __init__(self):
+        super().__init__()
+        self.created = []
+        self.skipped = []
+
+
+MANY_CHUNK = 500  # rows per INSERT statement
+
+
+def queue_many(messages, *, skip_invalid=False):
+    """The bulk form of ``queue_email`` (pay runs, daily scans, broadcasts): the same checks and
+    the same rows, written with one multi-row INSERT per 500 messages instead of a round trip
+    each. ``messages`` are dicts with ``queue_email``'s arguments (``key``, ``to``, ``template``,
+    ``context``, ``kind`` and optionally ``language``, ``object_type``, ``object_id``,
+    ``send_after``, ``cc``).
+
+    As with ``queue_email``: written in the caller's transaction (or one of its own), a key that
+    already exists keeps its row and is not sent again, and the rows' send jobs (``batch_size``
+    rows each) are enqueued only after the commit. A malformed ``to`` or ``cc`` address raises
+    InvalidRecipient before anything is written; with ``skip_invalid=True`` that message is left
+    out instead (a malformed copy address is dropped) and logged. Returns a ``Queued``.
+    """
+    result = Queued()
+    prepared = []
+    now = utcnow()
+    for m in messages:
+        key = str(m.get("key") or "").strip()
+        if not key or len(key) > 200:
+            raise ValueError("an outbox key is 1 to 200 characters")
+        kind = str(m.get("kind") or "").strip()
+        if not kind or len(kind) > 80:
+            raise ValueError("an outbox kind is 1 to 80 characters")
+        try:
+            to_address = normalize_address(m.get("to"))
+        except InvalidRecipient as exc:
+            if not skip_invalid:
+                raise
+            log.warning("outbox: %s not queued: %s", key, exc)
+            result.skipped.append(key)
+            continue
+        cc_list = []
+        for address in m.get("cc") or ():
+            try:
+                normalized = normalize_address(address)
+            except InvalidRecipient as exc:
+                if not skip_invalid:
+                    raise
+                log.warning("outbox: %s: copy not sent: %s", key, exc)
+                continue
+            if normalized != to_address and normalized not in cc_list:
+                cc_list.append(normalized)
+        template = m["template"]
+        if template not in _CHECKED_TEMPLATES:
+            check_templates(template)
+            _CHECKED_TEMPLATES.add(template)
+        language = m.get("language", "id")
+        object_id = m.get("object_id", "")
+        send_after = m.get("send_after")
+        prepared.append(
+            (
+                key,
+                kind,
+                to_address,
+                ",".join(cc_list),
+                language if language in LANGUAGES else "id",
+                template,
+                dumps_context(m.get("context")),
+                str(m.get("object_type") or "")[:60],
+                str(object_id if object_id is not None else "")[:64],
+                send_after,
+                send_after is None or send_after <= now,
+            )
+        )
+    if not prepared:
+        return result
+    with transaction():
+        pending = _pending_for_transaction()
+        batch = pending.batch_size if pending is not None else max(1, cfg.setting("batch_size"))
+        due = [p for p in prepared if p[-1]]
+        waiting = [p for p in prepared if not p[-1]]
+        for start in range(0, len(due), batch):
+            job_id = new_job_id()
+            created = _insert_many(due[start : start + batch], job_id, now, result)
+            if created and pending is not None:
+                pending.chunks.append((job_id, created))
+        if waiting:
+            _insert_many(waiting, "", now, result)
+        missing = [p[0] for p in prepared if p[0] not in result]
+        for chunk in _chunks(missing, MANY_CHUNK):
+            result.update(
+                OutboxMessage.select(OutboxMessage.key, OutboxMessage.id)
+                .where(OutboxMessage.key.in_(chunk))
+                .tuples()
+            )
+    return result
+
+
+def _insert_many(prepared, job_id, now, result):
+    """INSERT ... ON CONFLICT (key) DO NOTHING RETURNING id, key for rows of one job; the ids of
+    the new rows (in ``result`` too)."""
+    database = db.obj
+    p = database.param
+    columns = ", ".join(f'"{c}"' for c in _INSERT_COLUMNS)
+    one = "(" + ", ".join([p] * len(_INSERT_COLUMNS)) + ")"
+    created = []
+    db_now = OutboxMessage.created_at.db_value(now)
+    job_at = db_now if job_id else None
+    for start in range(0, len(prepared), MANY_CHUNK):
+        part = prepared[start : start + MANY_CHUNK]
+        params = []
+        for key, kind, to, cc, lang, template, context, otype, oid, send_after, _due in part:
+            params += (
+                key,
+                kind,
+                to,
+                cc,
+                lang,
+                template,
+                context,
+                otype,
+                oid,
+                QUEUED,
+                0,
+                "",
+                "",
+                OutboxMessage.send_after.db_value(send_after) if send_after else db_now,
+                None,
+                "",
+                "",
+                job_id,
+                job_at,
+                "",
+                None,
+                db_now,
+                db_now,
+            )
+        cursor = database.execute_sql(
+            f'INSERT INTO "outbox_message" ({columns}) VALUES '
+            + ", ".join([one] * len(part))
+            + ' ON CONFLICT ("key") DO NOTHING RETURNING "id", "key"',
+            params,
+        )
+        for row_id, key in cursor.fetchall():
+            result[key] = row_id
+            result.created.append(key)
+            created.append(row_id)
+    return sorted(created)
 
 
 _INSERT_COLUMNS = (
@@ -291,22 +448,23 @@ def _insert_if_new(values):
     """INSERT ... ON CONFLICT (key) DO NOTHING; the new id, or None when the key exists.
     (Every e-mail of a 10,000-notice pay run passes here, so this is plain SQL.)"""
     database = db.obj
-    p = database.param
+    to_db = OutboxMessage.created_at.db_value
+    params = [to_db(values[c]) if c in _DATETIME_COLUMNS else values[c] for c in _INSERT_COLUMNS]
+    if is_postgres():
+        cursor = database.execute_sql(_insert_sql(database.param) + ' RETURNING "id"', params)
+        found = cursor.fetchone()
+        return found[0] if found else None
+    cursor = database.execute_sql(_insert_sql(database.param), params)
+    return cursor.lastrowid if cursor.rowcount == 1 else None
+
+
+@functools.lru_cache(maxsize=4)
+def _insert_sql(p):
     columns = ", ".join(f'"{c}"' for c in _INSERT_COLUMNS)
-    sql = (
+    return (
         f'INSERT INTO "outbox_message" ({columns}) VALUES ({", ".join([p] * len(_INSERT_COLUMNS))})'
         ' ON CONFLICT ("key") DO NOTHING'
     )
-    params = [
-        OutboxMessage.created_at.db_value(values[c]) if c in _DATETIME_COLUMNS else values[c]
-        for c in _INSERT_COLUMNS
-    ]
-    if is_postgres():
-        cursor = database.execute_sql(sql + ' RETURNING "id"', params)
-        found = cursor.fetchone()
-        return found[0] if found else None
-    cursor = database.execute_sql(sql, params)
-    return cursor.lastrowid if cursor.rowcount == 1 else None
 
 
 # ----- reconciler --------------------------------------------------------------------------------

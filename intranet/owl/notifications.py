@@ -14,7 +14,6 @@ Contexts are plain JSON: dates as ISO strings (the templates format them).
 import datetime as dt
 import logging
 
-from ..models import utcnow
 from .dates import as_date, extension_window
 from .models import Application, Disruption, DisruptionRecipient, Foreigner
 
@@ -28,102 +27,12 @@ def _queue(**kwargs):
 
 
 def queue_many(messages):
-    """The bulk form of ``queue_email`` for the daily scan and broadcasts: the same validation
-    and row, written with a few multi-row INSERTs instead of one round trip per message.
+    """The outbox's bulk writer (``intranet.notify.services.queue_many``) for the daily scan and
+    broadcasts: a malformed recipient is skipped and logged instead of failing the whole batch (a
+    malformed copy address is dropped). Returns the number of rows written."""
+    from ..notify.services import queue_many as queue
 
-    Rows go in chunks of the outbox batch size, each chunk with its own send job, enqueued after
-    the caller's transaction commits (the reconciler covers a crash in between). A key already in
-    the outbox is skipped (ON CONFLICT DO NOTHING): the same key twice is one e-mail. A malformed
-    recipient is skipped and logged instead of failing the whole batch (a malformed copy address
-    is dropped). Returns the number of rows written."""
-    from ..extensions import db
-    from ..notify import settings as notify_settings
-    from ..notify.models import QUEUED, OutboxMessage
-    from ..notify.rendering import check_templates, dumps_context
-    from ..notify.services import (
-        InvalidRecipient,
-        enqueue_send,
-        new_job_id,
-        normalize_address,
-    )
-    from .bulk import insert_rows
-
-    if not messages:
-        return 0
-    now = utcnow()
-    checked = set()
-    rows = []
-    for m in messages:
-        if m["template"] not in checked:
-            check_templates(m["template"])
-            checked.add(m["template"])
-        try:
-            to_address = normalize_address(m["to"])
-        except InvalidRecipient as exc:
-            log.warning("owl: %s not queued: %s", m["key"], exc)
-            continue
-        cc = []
-        for address in m.get("cc") or []:
-            try:
-                normalized = normalize_address(address)
-            except InvalidRecipient as exc:
-                log.warning("owl: %s: copy not sent: %s", m["key"], exc)
-                continue
-            if normalized != to_address and normalized not in cc:
-                cc.append(normalized)
-        rows.append(
-            (
-                m["key"],
-                m["kind"],
-                to_address,
-                ",".join(cc),
-                m["language"],
-                m["template"],
-                dumps_context(m["context"]),
-                m["object_type"],
-                str(m["object_id"]),
-                QUEUED,
-                now,
-                now,
-                now,
-                now,
-            )
-        )
-    names = [
-        "key",
-        "kind",
-        "to_address",
-        "cc",
-        "language",
-        "template",
-        "context",
-        "object_type",
-        "object_id",
-        "status",
-        "send_after",
-        "job_at",
-        "created_at",
-        "updated_at",
-        "job_id",
-    ]
-    batch = max(1, min(notify_settings.setting("batch_size"), 2000))
-    jobs = []
-    for start in range(0, len(rows), batch):
-        job_id = new_job_id()
-        chunk = [(*row, job_id) for row in rows[start : start + batch]]
-        ids = insert_rows(OutboxMessage, names, chunk, returning_id=True)
-        if ids:
-            jobs.append((job_id, ids))
-
-    def enqueue():
-        for job_id, ids in jobs:
-            enqueue_send(job_id, ids)
-
-    if db.in_transaction():
-        db.after_commit(enqueue)
-    else:
-        enqueue()
-    return sum(len(ids) for _, ids in jobs)
+    return len(queue(messages, skip_invalid=True).created)
 
 
 def _queue_many(messages):

@@ -129,14 +129,17 @@ def owl_lang():
 def owl_other_language(context, template):
     """Render an e-mail part again in the other language: mail to foreigners carries both
     English and Indonesian, the recipient's own language first."""
-    from flask import render_template
+    from flask import current_app
     from flask_babel import force_locale
 
     other = "id" if owl_lang() == "en" else "en"
     variables = {k: v for k, v in context.get_all().items() if not callable(v)}
     with force_locale(other):
-        # render_template's output is already escaped by the e-mail template's autoescaping
-        return Markup(render_template(template, **variables))  # noqa: S704
+        # Straight from the environment, as the outbox renders the e-mail itself: no page context
+        # processors (they need a request, and a worker has none). The output is already escaped
+        # by the e-mail template's autoescaping.
+        part = current_app.jinja_env.get_template(template).render(variables)
+        return Markup(part)  # noqa: S704
 
 
 def _actor():

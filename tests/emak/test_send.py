@@ -259,3 +259,23 @@ def test_an_existing_key_keeps_its_row(app_ctx, finance, staff, final_run, run_j
     run_jobs()
     mail_sink.wait_for(3)
     assert len(mail_sink.wait_for(4, timeout=1)) == 3
+
+
+def test_the_slip_url_of_many_notices_is_the_one_url_for_builds(app):
+    from flask import url_for
+
+    from intranet.emak.services import _slip_url, _slip_urls
+
+    with app.test_request_context("/pay/runs/1/send", base_url="https://intranet.example"):
+        many = _slip_urls()
+        for notice_id in (1, 42, 918273645, 10_000_000):
+            expected = url_for("emak.show_notice", notice_id=notice_id, _external=True)
+            assert many(notice_id) == _slip_url(notice_id) == expected
+    app.config["SERVER_NAME_FOR_LINKS"] = "https://kanim.example/intranet/"
+    try:
+        with app.app_context():
+            assert _slip_urls()(918273645) == "https://kanim.example/intranet/pay/slips/918273645"
+    finally:
+        app.config["SERVER_NAME_FOR_LINKS"] = None
+    with app.app_context():
+        assert _slip_urls()(7) == ""  # no address known: no link

@@ -252,3 +252,105 @@ def test_pausing_in_the_middle_of_a_batch_holds_the_rest(app_ctx, run_jobs, mail
     arrived = [m.envelope_to[0] for m in mail_sink.wait_for(30)]
     assert sorted(arrived) == sorted(f"m{i}@example.com" for i in range(30))
     assert len(mail_sink.wait_for(31, timeout=0.5)) == 30
+
+
+def test_warm_up_compiles_every_email_template_for_the_work_horses(app_ctx):
+    from flask import current_app
+
+    from intranet.notify.rendering import warm_up
+
+    env = current_app.jinja_env
+    env.cache.clear()
+    warm_up()
+    cached = {name for _loader, name in env.cache.keys()}
+    assert {
+        "email/layout.html",
+        "notify/email/layout.html",
+        "notify/email/test_message.txt",
+        "notify/email/test_message.html",
+        "emak/email/pay_notice.txt",
+        "emak/email/pay_notice.html",
+    } <= cached
+    # Pages are left alone: only e-mails are rendered in the horses.
+    assert all(name.startswith("email/") or "/email/" in name for name in cached)
+
+
+def _many(n, prefix, **extra):
+    return [
+        {
+            "key": f"{prefix}:{i}",
+            "to": f"{prefix}{i}@example.com",
+            "template": TEMPLATE,
+            "context": _context(),
+            "kind": "notify.test",
+            **extra,
+        }
+        for i in range(n)
+    ]
+
+
+def test_queue_many_writes_the_rows_queue_email_writes(app_ctx):
+    from intranet.notify.services import queue_many
+
+    with transaction():
+        one = _queue(key="same:1", to="Siti@Kanim.Example", language="en", cc=["X@Example.com"])
+        many = queue_many(
+            [
+                {
+                    "key": "same:2",
+                    "to": "Siti@Kanim.Example",
+                    "template": TEMPLATE,
+                    "context": _context(),
+                    "language": "en",
+                    "kind": "notify.test",
+                    "cc": ["X@Example.com"],
+                }
+            ]
+        )
+    assert many.created == ["same:2"]
+    two = OutboxMessage.get_by_id(many["same:2"])
+    one = OutboxMessage.get_by_id(one.id)
+    ignored = {"id", "key", "job_id", "job_at", "created_at", "updated_at", "send_after"}
+    for field in OutboxMessage._meta.sorted_fields:
+        if field.name not in ignored:
+            assert getattr(one, field.name) == getattr(two, field.name), field.name
+    assert two.job_id and two.job_at
+
+
+def test_queue_many_keeps_existing_keys_and_enqueues_after_commit(app_ctx, run_jobs, mail_sink):
+    from intranet.notify.services import queue_many
+    from intranet.notify.settings import set_value
+
+    set_value("batch_size", 10)
+    with transaction():
+        first = queue_many(_many(5, "many"))
+    run_jobs()
+    assert len(mail_sink.wait_for(5)) == 5
+    with transaction():
+        again = queue_many(
+            _many(25, "many") + _many(1, "later", send_after=dt.datetime(2099, 1, 1))
+        )
+        assert get_queue().count == 0  # nothing before the commit
+    jobs = get_queue().get_jobs()
+    # Only the 20 new due rows, in jobs of at most batch_size rows.
+    assert sorted(len(job.args[0]) for job in jobs) == [5, 5, 10]
+    assert {k: again[k] for k in first} == dict(first)  # an existing key keeps its row
+    assert sorted(again.created) == sorted([f"many:{i}" for i in range(5, 25)] + ["later:0"])
+    run_jobs()
+    assert len(mail_sink.wait_for(25)) == 25
+    assert len(mail_sink.wait_for(26, timeout=0.5)) == 25  # nothing twice; "later" waits
+
+
+def test_queue_many_refuses_or_skips_a_malformed_address(app_ctx):
+    from intranet.notify.services import queue_many
+
+    bad = _many(2, "bad")
+    bad[1]["to"] = "not an address"
+    with pytest.raises(InvalidRecipient), transaction():
+        queue_many(bad)
+    assert OutboxMessage.select().count() == 0
+    bad[0]["cc"] = ["also bad", "copy@example.com"]
+    with transaction():
+        result = queue_many(bad, skip_invalid=True)
+    assert result.created == ["bad:0"] and result.skipped == ["bad:1"]
+    assert OutboxMessage.get_by_id(result["bad:0"]).cc == "copy@example.com"
