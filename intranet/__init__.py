@@ -226,4 +226,5 @@ def _register_hooks(app):
             "nav_items": layout.nav(user, locale, root),
             "chrome": layout.chrome(locale, root),
             "current_locale": locale,
+            "navbar": lambda csrf: layout.navbar(user, locale, csrf),
         }

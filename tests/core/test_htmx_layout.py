@@ -49,3 +49,32 @@ def test_templates_render_outside_a_request(app_ctx):
     from flask import render_template_string
 
     assert render_template_string("{{ 1 + 1 }} {{ csrf_token is defined }}") == "2 True"
+
+
+def test_navigation_bar_is_shared_but_names_tokens_and_paths_are_each_requests_own(
+    app, make_user, login_as
+):
+    """The navigation bar is rendered once per language, role set and page
+    (intranet.core.layout); each request fills in its own user name, CSRF token and path,
+    escaped."""
+    import re
+
+    first = make_user("admin", name="Siti <b>Rahma</b> & co")
+    second = make_user("admin", name="Budi Santoso")
+    pages = []
+    for user, query in ((first, 'q="><script>'), (second, "q=budi")):
+        client = app.test_client()
+        login_as(user, client)
+        html = client.get("/admin/users/?" + query).get_data(as_text=True)
+        token = re.search(r'"X-CSRFToken": "([^"]+)"', html).group(1)
+        pages.append((html, token))
+    (html_1, token_1), (html_2, token_2) = pages
+    assert 'id="who">Siti &lt;b&gt;Rahma&lt;/b&gt; &amp; co</span>' in html_1
+    assert 'id="who">Budi Santoso</span>' in html_2 and "Siti" not in html_2
+    assert token_1 != token_2 and token_1 not in html_2
+    assert 'name="next" value="/admin/users/?q=%22%3E%3Cscript%3E"' in html_1 or (
+        'name="next" value="/admin/users/?q=&#34;&gt;&lt;script&gt;"' in html_1
+    )
+    assert 'name="next" value="/admin/users/?q=budi"' in html_2
+    assert 'class="nav-link active" aria-current="page" href="/admin/users/"' in html_2
+    assert "<script>" not in html_1.split("<main")[0].replace("<script src=", "")
