@@ -97,6 +97,10 @@ def _init_extensions(app):
     app.session_interface = CookieSessionInterface()
 
     login_manager.login_view = "auth.login"
+    # Sessions are server-side rows (auth.sessions): ending them is what protects an account.
+    # Flask-Login's own "session protection" would only hash IP and browser on every request
+    # and mark the cookie session non-fresh, a freshness nothing here uses.
+    login_manager.session_protection = None
     login_manager.login_message = None
     login_manager.request_loader(lambda req: load_user_from_session())
     login_manager.user_loader(lambda _id: None)

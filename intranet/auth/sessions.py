@@ -9,7 +9,7 @@ import secrets
 import time
 from collections import OrderedDict
 
-from flask import current_app, request, session
+from flask import current_app, g, request, session
 from flask.sessions import SecureCookieSessionInterface
 
 from ..extensions import db
@@ -34,6 +34,11 @@ def start_session(user):
     )
     session.clear()
     session[SESSION_KEY] = raw
+    # A fresh CSRF secret with the new session (the old one went with session.clear()), set now
+    # so the cookie given at sign-in already holds it and no later page has to change the cookie.
+    csrf_field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    session[csrf_field] = secrets.token_hex(20)
+    g.pop(csrf_field, None)
     session.permanent = True
     return raw
 

@@ -92,6 +92,20 @@ def test_remembered_cookie_check_never_admits_an_altered_cookie(app, client, mak
     assert other.get("/home").status_code == 200
 
 
+def test_cookie_from_sign_in_is_final_pages_do_not_rewrite_it(app, make_user):
+    """The sign-in cookie already holds the CSRF secret, so pages (which all carry a CSRF token)
+    leave the cookie alone: a client that never stores a new cookie keeps working unchanged."""
+    user = make_user()
+    client = app.test_client()
+    response = _login(client, user.email)
+    assert response.status_code in (302, 303)
+    name = app.config["SESSION_COOKIE_NAME"]
+    for _ in range(2):
+        page = client.get("/home")
+        assert page.status_code == 200 and 'name="csrf_token"' in page.get_data(as_text=True)
+        assert not any(h.startswith(name + "=") for h in page.headers.getlist("Set-Cookie"))
+
+
 def test_sign_out_ends_every_session_of_the_user(app, make_user):
     user = make_user()
     phone, desk = app.test_client(), app.test_client()
