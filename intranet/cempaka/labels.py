@@ -9,7 +9,7 @@ message id; ``texts()`` translates it). Dates are formatted with month names cac
 import datetime as dt
 from types import SimpleNamespace
 
-from flask import g, has_request_context, url_for
+from flask import g, has_request_context, request, url_for
 from flask_babel import get_locale, get_translations
 
 from ..core.filters import WIB, format_number
@@ -187,7 +187,7 @@ _SENTINEL = 987654321
 
 
 class RowUrls:
-    """url_for once per endpoint and request; rows fill in their id."""
+    """url_for once per endpoint (and script root); rows fill in their id."""
 
     def __init__(self):
         self._patterns = {}
@@ -221,10 +221,14 @@ class RowUrls:
         return self._build("cempaka.download_file", "file_id", file_id)
 
 
+_ROW_URLS = {}  # script root -> RowUrls (the URL patterns do not change while running)
+
+
 def row_urls():
-    urls = g.get("_cempaka_urls")
+    root = request.script_root
+    urls = _ROW_URLS.get(root)
     if urls is None:
-        urls = g._cempaka_urls = RowUrls()
+        urls = _ROW_URLS[root] = RowUrls()
     return urls
 
 
