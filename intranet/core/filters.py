@@ -1,6 +1,7 @@
 """Template filters: rupiah, Indonesian numbers and dates, times in WIB."""
 
 import datetime as dt
+import functools
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
@@ -46,7 +47,7 @@ def wib_datetime(value, with_seconds=False):
     if local is None:
         return ""
     pattern = "d MMM yyyy HH:mm:ss" if with_seconds else "d MMM yyyy HH:mm"
-    return format_datetime(local, pattern, locale=_locale()) + " WIB"
+    return _format_datetime(local, pattern, _locale()) + " WIB"
 
 
 def wib_time(value):
@@ -60,7 +61,19 @@ def id_date(value, fmt="d MMMM yyyy"):
         return ""
     if isinstance(value, dt.datetime):
         value = to_wib(value).date()
-    return format_date(value, fmt, locale=_locale())
+    return _format_date(value, fmt, _locale())
+
+
+# Babel works out a pattern afresh on every call (tens of microseconds); e-mails and pages show
+# the same dates over and over (a pay period, today, a permit's expiry).
+@functools.lru_cache(maxsize=8192)
+def _format_datetime(value, pattern, locale):
+    return format_datetime(value, pattern, locale=locale)
+
+
+@functools.lru_cache(maxsize=8192)
+def _format_date(value, pattern, locale):
+    return format_date(value, pattern, locale=locale)
 
 
 def register(app):
