@@ -31,6 +31,24 @@ def _safe(html):
     return Markup(html)  # noqa: S704 - markup written here, every value in it went through _e
 
 
+# Finished rows, by (page, language's words, script root, error, comment, the row's values): a
+# row's markup depends on nothing else, and the queue shows the same rows reload after reload.
+_ROWS = {}
+_ROWS_KEPT = 5000
+
+
+def _cached_row(key, W):
+    hit = _ROWS.get(key)
+    return hit[1] if hit is not None and hit[0] is W else None
+
+
+def _keep_row(key, W, html):
+    if len(_ROWS) >= _ROWS_KEPT:
+        _ROWS.clear()
+    _ROWS[key] = (W, html)
+    return html
+
+
 _WORDS = {}
 
 
@@ -117,8 +135,14 @@ def queue_rows(rows, error=None, comment=""):
     location_url = U.pattern("cempaka.show_location", "submission_id")
     decide_url = U.pattern("cempaka.decide", "submission_id")
     file_url = U.pattern("cempaka.download_file", "file_id")[0]
+    base_key = ("queue", id(W), show_url, error, comment)
     out = []
     for s in rows:
+        key = (base_key, tuple(s))
+        html = _cached_row(key, W)
+        if html is not None:
+            out.append(html)
+            continue
         sid = int(s.id)
         located, location_text, accuracy_text = _location(s, W)
         title = _e(s.title)
@@ -209,7 +233,7 @@ def queue_rows(rows, error=None, comment=""):
             if error:
                 parts.append(f'    <div class="text-danger small" role="alert">{_e(error)}</div>\n')
         parts.append("  </td>\n</tr>")
-        out.append(_safe("".join(parts)))
+        out.append(_keep_row(key, W, _safe("".join(parts))))
     return out
 
 
@@ -221,8 +245,14 @@ def my_rows(rows):
     show_url = U.pattern("cempaka.show_submission", "submission_id")[0]
     revise_url = U.pattern("cempaka.resubmit", "submission_id")
     one_file = W["one_file"]
+    base_key = ("mine", id(W), show_url)
     out = []
     for s in rows:
+        key = (base_key, tuple(s))
+        html = _cached_row(key, W)
+        if html is not None:
+            out.append(html)
+            continue
         sid = int(s.id)
         located, location_text, accuracy_text = _location(s, W)
         meta = W["sent_cap"] % {"when": dates.datetime(s.submitted_at)}
@@ -248,18 +278,17 @@ def my_rows(rows):
             )
         else:
             where = f'<span class="text-danger">{location_text}</span>'
-        out.append(
-            _safe(
-                f'<tr id="mine-{sid}" data-status="{status}">\n'
-                f'  <td class="text-nowrap">{dates.date(s.work_date)}</td>\n'
-                f'  <td><a href="{show_url}{sid}">{_e(s.title)}</a>\n'
-                f'    <div class="small text-muted">{meta} · {files}</div>{note}\n'
-                f"  </td>\n  <td>{W['status'][s.status]}</td>\n"
-                f'  <td class="d-none d-md-table-cell small">{where}</td>\n'
-                f'  <td class="d-none d-lg-table-cell">'
-                f"{_flag_badges(s.flags, W) if s.flags else ''}</td>\n</tr>"
-            )
+        html = _safe(
+            f'<tr id="mine-{sid}" data-status="{status}">\n'
+            f'  <td class="text-nowrap">{dates.date(s.work_date)}</td>\n'
+            f'  <td><a href="{show_url}{sid}">{_e(s.title)}</a>\n'
+            f'    <div class="small text-muted">{meta} · {files}</div>{note}\n'
+            f"  </td>\n  <td>{W['status'][s.status]}</td>\n"
+            f'  <td class="d-none d-md-table-cell small">{where}</td>\n'
+            f'  <td class="d-none d-lg-table-cell">'
+            f"{_flag_badges(s.flags, W) if s.flags else ''}</td>\n</tr>"
         )
+        out.append(_keep_row(key, W, html))
     return out
 
 

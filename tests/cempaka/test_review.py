@@ -379,3 +379,28 @@ def test_list_rows_escape_what_people_typed_in_both_languages(
     assert "&lt;script&gt;alert" in mine and "<script>alert" not in mine
     assert f'href="/cempaka/{decided.id}/revise"' in mine
     assert "Lengkapi &lt;i&gt;lampiran&lt;/i&gt;" in mine
+
+
+def test_remembered_rows_follow_every_change_of_the_row(client, office, sign_in, make_submission):
+    """Finished rows are remembered by their values (presenters._ROWS): a reload shows the same
+    markup, and any change to what a row shows - a decision, a new title - shows at once."""
+    from intranet.cempaka.models import Submission
+
+    sub = make_submission(office.emp, title="Laporan mingguan")
+    sign_in(office.boss)
+
+    def row(path, prefix):
+        page = client.get(path).get_data(as_text=True)
+        return page.split(f'<tr id="{prefix}-{sub.id}"')[1].split("</tr>")[0]
+
+    first = row("/cempaka/review", "sub")
+    assert row("/cempaka/review", "sub") == first and 'name="decision"' in first
+    Submission.update(title="Laporan mingguan (revisi judul)").where(
+        Submission.id == sub.id
+    ).execute()
+    assert "Laporan mingguan (revisi judul)" in row("/cempaka/review", "sub")
+    services.decide(Submission.get_by_id(sub.id), office.boss, "approved", "Bagus")
+    decided = row("/cempaka/review?status=approved", "sub")
+    assert 'name="decision"' not in decided and "Bagus" in decided
+    sign_in(office.emp)
+    assert "Bagus" in row("/cempaka/mine", "mine")
