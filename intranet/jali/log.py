@@ -156,6 +156,13 @@ def _safe(html):
     return Markup(html)  # noqa: S704 - markup written here, every value in it went through _e
 
 
+# Finished rows, by (language's words, link base, the row's values, and for a visitor still
+# inside the minutes so far): nothing else changes a row, and the log shows the same rows
+# reload after reload.
+_ROWS = {}
+_ROWS_KEPT = 5000
+
+
 def rows_html(rows, visit_base, now):
     """The ``<tr>`` of the log's rows (ROW_COLUMNS tuples), as one Markup string."""
     W = words()["html"]
@@ -171,20 +178,30 @@ def rows_html(rows, visit_base, now):
         return out
 
     parts = []
-    for (
-        visit_id,
-        number,
-        category,
-        name,
-        institution,
-        purpose,
-        arrived,
-        left,
-        method,
-        permit,
-        host_name,
-        unit_name,
-    ) in rows:
+    for row in rows:
+        if row[7] is None:  # still inside: the row shows the minutes so far
+            inside = int((now - _as_datetime(row[6])).total_seconds() // 60)
+            key = (id(W), visit_base, row, inside)
+        else:
+            key = (id(W), visit_base, row)
+        hit = _ROWS.get(key)
+        if hit is not None and hit[0] is W:
+            parts.append(hit[1])
+            continue
+        (
+            visit_id,
+            number,
+            category,
+            name,
+            institution,
+            purpose,
+            arrived,
+            left,
+            method,
+            permit,
+            host_name,
+            unit_name,
+        ) = row
         arrived, left = _as_datetime(arrived), _as_datetime(left)
         minutes = max(0, int(((left or now) - arrived).total_seconds() // 60))
         hours, rest = divmod(minutes, 60)
@@ -212,4 +229,7 @@ def rows_html(rows, visit_base, now):
             f'  <td class="d-none d-md-table-cell small">{duration}</td>\n'
             "</tr>\n"
         )
+        if len(_ROWS) >= _ROWS_KEPT:
+            _ROWS.clear()
+        _ROWS[key] = (W, parts[-1])
     return _safe("".join(parts))

@@ -212,3 +212,22 @@ def test_visitor_log_rows_escape_and_page_in_plain_sql(desk_client, desk, app, m
         as_text=True
     )
     assert "jali-row-mark" not in none and "No visits match on this day." in none
+
+
+def test_remembered_log_rows_follow_time_inside_and_checkout(app):
+    """Log rows are remembered by their values (jali.log._ROWS); a visitor still inside gets a
+    fresh duration as minutes pass, and a checkout shows at once."""
+    import datetime as dt
+
+    from intranet.jali import log
+
+    arrived = dt.datetime(2026, 11, 27, 1, 0)
+    inside = (7, 7, "wni", "Budi", "", "Legalisir", arrived, None, "", "", "Andi", None)
+    left = inside[:7] + (arrived + dt.timedelta(minutes=95), "desk") + inside[9:]
+    with app.test_request_context("/jali/visits"):
+        at_10 = log.rows_html([inside], "/jali/visits/", arrived + dt.timedelta(minutes=10))
+        assert log.rows_html([inside], "/jali/visits/", arrived + dt.timedelta(minutes=10)) == at_10
+        at_75 = log.rows_html([inside], "/jali/visits/", arrived + dt.timedelta(minutes=75))
+        assert "10 mnt" in at_10 and "1 j 15 mnt" in at_75
+        gone = log.rows_html([left], "/jali/visits/", arrived + dt.timedelta(minutes=200))
+        assert "1 j 35 mnt" in gone and "<td>09:35</td>" in gone
