@@ -89,17 +89,25 @@ def register(app):
 
     app.jinja_env.globals["asset"] = asset
 
-    plain_urls = {}
+    known_urls = {}
 
     def cached_url_for(endpoint, **values):
-        """Templates' ``url_for``: an endpoint's URL without arguments is worked out once per
-        script root (pages link the same few endpoints on every request)."""
-        if values:
+        """Templates' ``url_for``, each distinct (endpoint, plain arguments) worked out once per
+        script root: pages link the same tabs, filters and pagers on every request. Bounded;
+        anything unusual (``_external``, objects as values) goes straight to ``url_for``."""
+        if any(k[:1] == "_" or not isinstance(v, str | int | None) for k, v in values.items()):
             return url_for(endpoint, **values)
-        key = (endpoint, request.script_root, request.blueprint if endpoint[:1] == "." else None)
-        url = plain_urls.get(key)
+        key = (
+            endpoint,
+            request.script_root,
+            request.blueprint if endpoint[:1] == "." else None,
+            tuple(sorted(values.items())),
+        )
+        url = known_urls.get(key)
         if url is None:
-            url = plain_urls[key] = url_for(endpoint)
+            if len(known_urls) >= 4096:
+                known_urls.clear()
+            url = known_urls[key] = url_for(endpoint, **values)
         return url
 
     app.jinja_env.globals["url_for"] = cached_url_for
