@@ -15,12 +15,19 @@ from flask import (
     send_file,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..audit.services import record
-from ..core.responses import is_fragment_request, redirect_to, render, render_invalid
+from ..core.responses import (
+    is_fragment_request,
+    redirect_to,
+    render,
+    render_invalid,
+    render_part,
+)
 from ..extensions import transaction
 from ..people.models import Unit, User
 from ..people.nip import normalize_nip
@@ -380,7 +387,22 @@ def review_queue():
     if is_fragment_request() and hx.target == "queue-rows":
         return render("cempaka/_queue_rows.html", **context)
     options = presenters.report_options(services.reports_list(me.id), filters.employee_id)
-    return render("cempaka/review.html", report_options=options, **context)
+    key = (
+        str(get_locale() or "id"),
+        options,
+        filters.employee_id,
+        filters.status,
+        filters.flag,
+        filters.date_from,
+        filters.date_to,
+        filters.q,
+    )
+    filters_html = render_part(
+        "cempaka/_queue_filters.html",
+        key,
+        lambda: {"report_options": options, "filters": filters},
+    )
+    return render("cempaka/review.html", filters_html=filters_html, **context)
 
 
 @bp.post("/review/<int:submission_id>")

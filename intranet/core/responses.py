@@ -1,6 +1,7 @@
 """Response helpers shared by every feature: page-or-fragment rendering and htmx redirects."""
 
 from flask import make_response, redirect, render_template, request
+from markupsafe import Markup
 
 
 def is_fragment_request():
@@ -34,3 +35,21 @@ def redirect_to(location):
     if is_fragment_request():
         return hx_redirect(location)
     return redirect(location, code=303)
+
+
+_PARTS = {}
+_PARTS_KEPT = 256
+
+
+def render_part(template, key, context):
+    """A part of a page rendered once per distinct ``key`` and reused while nothing in it
+    changes: ``key`` must hold everything the part shows (language, filters, counts, the
+    session's CSRF token if it has a form, ...). ``context`` is called only on a miss. For the
+    heavy, rarely changing parts of list pages (filter forms, counts); bounded per process."""
+    key = (template, request.script_root, key)
+    html = _PARTS.get(key)
+    if html is None:
+        if len(_PARTS) >= _PARTS_KEPT:
+            _PARTS.clear()
+        html = _PARTS[key] = Markup(render_template(template, **context()))  # noqa: S704
+    return html

@@ -13,7 +13,6 @@ from flask import (
     current_app,
     flash,
     make_response,
-    render_template,
     request,
     url_for,
 )
@@ -26,7 +25,13 @@ from markupsafe import Markup, escape
 
 from ..auth.sessions import end_current_session
 from ..core.filters import to_wib
-from ..core.responses import is_fragment_request, redirect_to, render, render_invalid
+from ..core.responses import (
+    is_fragment_request,
+    redirect_to,
+    render,
+    render_invalid,
+    render_part,
+)
 from ..extensions import db, get_redis, is_postgres
 from ..policy import public, roles
 from ..scheduling import load_job_modules
@@ -357,7 +362,7 @@ def outbox():
         q,
         tuple((k, tuple(counts.items())) for k, counts in by_kind.items()),
     )
-    head = _memo_fragment(
+    head = render_part(
         "notify/_outbox_head.html",
         head_key,
         lambda: dict(
@@ -374,7 +379,7 @@ def outbox():
             labels=labels,
         ),
     )
-    foot = _memo_fragment(
+    foot = render_part(
         "notify/_outbox_foot.html",
         (locale, base, token, tuple(settings.items())),
         lambda: dict(token=token, settings=settings),
@@ -392,22 +397,6 @@ def outbox():
 
 
 _LABELS = {}  # language -> {status: label}, filled by the first request in that language
-_FRAGMENTS = {}
-_FRAGMENTS_KEPT = 64
-
-
-def _memo_fragment(template, key, context):
-    """A part of the outbox page, rendered once per distinct ``key`` - which must hold
-    everything the part shows (language, counts, filters, settings, the session's CSRF token) -
-    and reused while nothing in it changes: the counts and forms above the rows cost more to
-    render than the rows. ``context`` is called only on a miss."""
-    key = (template, key)
-    html = _FRAGMENTS.get(key)
-    if html is None:
-        if len(_FRAGMENTS) >= _FRAGMENTS_KEPT:
-            _FRAGMENTS.clear()
-        html = _FRAGMENTS[key] = Markup(render_template(template, **context()))  # noqa: S704
-    return html
 
 
 def _message_or_404(message_id):
