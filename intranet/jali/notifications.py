@@ -6,7 +6,8 @@
 """
 
 from ..core.filters import to_wib
-from .services import external_url, host_recipients, inteldakim_recipients
+from ..core.links import external_url
+from .services import host_recipients, inteldakim_recipients
 
 
 def _arrived(visit):

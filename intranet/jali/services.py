@@ -8,9 +8,6 @@ e-mail is never queued for a visit that was not saved.
 import datetime as dt
 import logging
 from dataclasses import dataclass
-from urllib.parse import urlsplit
-
-from flask import current_app, has_request_context, url_for
 
 from ..audit.services import record
 from ..core.filters import WIB, to_wib
@@ -317,16 +314,3 @@ def inteldakim_recipients():
         .where(User.is_active == True, User.id.in_(officers))  # noqa: E712
         .order_by(User.id)
     )
-
-
-def external_url(endpoint, **values):
-    """An absolute link (e-mails, the sticker's QR code): on the public address (PUBLIC_URL)
-    when one is configured, else on the address of the request that asks."""
-    configured = current_app.config.get("SERVER_NAME_FOR_LINKS")
-    if not configured and has_request_context():
-        return url_for(endpoint, _external=True, **values)
-    base = urlsplit(configured or "http://localhost")
-    adapter = current_app.url_map.bind(
-        base.netloc or "localhost", script_name=base.path or "/", url_scheme=base.scheme or "http"
-    )
-    return adapter.build(endpoint, values, force_external=True)

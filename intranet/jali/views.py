@@ -22,6 +22,7 @@ from peewee import JOIN, fn
 
 from ..audit.services import record
 from ..core.filters import id_date
+from ..core.links import external_url
 from ..core.responses import hx_redirect, is_fragment_request, redirect_to, render, render_invalid
 from ..extensions import db
 from ..models import utcnow
@@ -335,7 +336,7 @@ def sticker_css():
 @roles(*DESK)
 def show_sticker(visit_id):
     visit = _visit_or_404(visit_id)
-    checkout_url = services.external_url("jali.confirm_checkout", visit_id=visit.id)
+    checkout_url = external_url("jali.confirm_checkout", visit_id=visit.id)
     return render(
         "jali/sticker.html",
         visit=visit,

@@ -14,6 +14,7 @@ Contexts are plain JSON: dates as ISO strings (the templates format them).
 import datetime as dt
 import logging
 
+from ..core.links import external_url
 from .dates import as_date, extension_window
 from .models import Application, Disruption, DisruptionRecipient, Foreigner
 
@@ -47,23 +48,6 @@ def _iso(value):
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)[:10]
-
-
-def link(endpoint, **values):
-    """An absolute link for an e-mail: on the public address (PUBLIC_URL), never the Host header
-    of whatever request happened to queue the message."""
-    from urllib.parse import urlsplit
-
-    from flask import current_app, has_request_context, url_for
-
-    configured = current_app.config.get("SERVER_NAME_FOR_LINKS")
-    if not configured and has_request_context():
-        return url_for(endpoint, _external=True, **values)
-    base = urlsplit(configured or "http://localhost")
-    adapter = current_app.url_map.bind(
-        base.netloc or "localhost", script_name=base.path or "/", url_scheme=base.scheme or "http"
-    )
-    return adapter.build(endpoint, values, force_external=True)
 
 
 def _email_language(value):
@@ -139,7 +123,7 @@ def queue_application_decided(application: Application):
             "permit_number": permit.permit_number if permit else None,
             "permit_type": permit.permit_type if permit else None,
             "expiry_date": _iso(permit.expiry_date) if permit else None,
-            "status_url": link("owl.public_status"),
+            "status_url": external_url("owl.public_status"),
         },
         language=_email_language(foreigner.language),
         kind="owl.application_decided",
@@ -167,7 +151,7 @@ def queue_disruption(disruption: Disruption, resolved):
         "resolved_at": _iso(disruption.resolved_at),
         "resolution_en": disruption.resolution_en,
         "resolution_id": disruption.resolution_id,
-        "status_url": link("owl.public_status"),
+        "status_url": external_url("owl.public_status"),
     }
     suffix = "resolved:" if resolved else ""
     messages = [
@@ -196,7 +180,7 @@ def queue_overstay_digest(digest, officers, new_rows, escalated_rows, new_count,
         "new_count": new_count,
         "escalated_count": esc_count,
         "threshold": settings.escalation_days(),
-        "list_url": link("owl.list_overstays"),
+        "list_url": external_url("owl.list_overstays"),
     }
     messages = [
         {
