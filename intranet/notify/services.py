@@ -174,6 +174,34 @@ def _pending_for_transaction():
     return pending
 
 
+def _checked(key, kind, to, cc, template, language, *, drop_bad_cc=False):
+    """queue_email's and queue_many's checks: (key, kind, to, cc as text, language). Raises
+    ValueError for a bad key or kind, InvalidRecipient for a malformed address (a malformed copy
+    address is logged and dropped with ``drop_bad_cc``), TemplateNotFound for a missing pair."""
+    key = str(key or "").strip()
+    if not key or len(key) > 200:
+        raise ValueError("an outbox key is 1 to 200 characters")
+    kind = str(kind or "").strip()
+    if not kind or len(kind) > 80:
+        raise ValueError("an outbox kind is 1 to 80 characters")
+    to_address = normalize_address(to)
+    cc_list = []
+    for address in cc or ():
+        try:
+            normalized = normalize_address(address)
+        except InvalidRecipient as exc:
+            if not drop_bad_cc:
+                raise
+            log.warning("outbox: %s: copy not sent: %s", key, exc)
+            continue
+        if normalized != to_address and normalized not in cc_list:
+            cc_list.append(normalized)
+    if template not in _CHECKED_TEMPLATES:
+        check_templates(template)
+        _CHECKED_TEMPLATES.add(template)
+    return key, kind, to_address, ",".join(cc_list), language if language in LANGUAGES else "id"
+
+
 def queue_email(
     key,
     to,
@@ -194,22 +222,7 @@ def queue_email(
     context is not serialisable (JSON plus date, datetime, Decimal). The returned row has
     ``was_created`` (False when the key already existed).
     """
-    key = str(key or "").strip()
-    if not key or len(key) > 200:
-        raise ValueError("an outbox key is 1 to 200 characters")
-    kind = str(kind or "").strip()
-    if not kind or len(kind) > 80:
-        raise ValueError("an outbox kind is 1 to 80 characters")
-    to_address = normalize_address(to)
-    cc_list = []
-    for address in cc or []:
-        normalized = normalize_address(address)
-        if normalized != to_address and normalized not in cc_list:
-            cc_list.append(normalized)
-    language = language if language in LANGUAGES else "id"
-    if template not in _CHECKED_TEMPLATES:
-        check_templates(template)
-        _CHECKED_TEMPLATES.add(template)
+    key, kind, to_address, cc_text, language = _checked(key, kind, to, cc, template, language)
     payload = dumps_context(context)
     now = utcnow()
     due = send_after is None or send_after <= now
@@ -223,7 +236,7 @@ def queue_email(
         "key": key,
         "kind": kind,
         "to_address": to_address,
-        "cc": ",".join(cc_list),
+        "cc": cc_text,
         "language": language,
         "template": template,
         "context": payload,
@@ -293,36 +306,24 @@ def queue_many(messages, *, skip_invalid=False):
     prepared = []
     now = utcnow()
     for m in messages:
-        key = str(m.get("key") or "").strip()
-        if not key or len(key) > 200:
-            raise ValueError("an outbox key is 1 to 200 characters")
-        kind = str(m.get("kind") or "").strip()
-        if not kind or len(kind) > 80:
-            raise ValueError("an outbox kind is 1 to 80 characters")
+        template = m["template"]
         try:
-            to_address = normalize_address(m.get("to"))
-        except InvalidRecipient as exc:
+            key, kind, to_address, cc_text, language = _checked(
+                m.get("key"),
+                m.get("kind"),
+                m.get("to"),
+                m.get("cc"),
+                template,
+                m.get("language", "id"),
+                drop_bad_cc=skip_invalid,
+            )
+        except InvalidRecipient as exc:  # the "to" address (copies are dropped, not raised)
             if not skip_invalid:
                 raise
+            key = str(m.get("key") or "").strip()
             log.warning("outbox: %s not queued: %s", key, exc)
             result.skipped.append(key)
             continue
-        cc_list = []
-        for address in m.get("cc") or ():
-            try:
-                normalized = normalize_address(address)
-            except InvalidRecipient as exc:
-                if not skip_invalid:
-                    raise
-                log.warning("outbox: %s: copy not sent: %s", key, exc)
-                continue
-            if normalized != to_address and normalized not in cc_list:
-                cc_list.append(normalized)
-        template = m["template"]
-        if template not in _CHECKED_TEMPLATES:
-            check_templates(template)
-            _CHECKED_TEMPLATES.add(template)
-        language = m.get("language", "id")
         object_id = m.get("object_id", "")
         send_after = m.get("send_after")
         prepared.append(
@@ -330,8 +331,8 @@ def queue_many(messages, *, skip_invalid=False):
                 key,
                 kind,
                 to_address,
-                ",".join(cc_list),
-                language if language in LANGUAGES else "id",
+                cc_text,
+                language,
                 template,
                 dumps_context(m.get("context")),
                 str(m.get("object_type") or "")[:60],
