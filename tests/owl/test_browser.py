@@ -4,6 +4,7 @@ number reveals nothing. Staff see the compliance charts drawn under the CSP."""
 import datetime as dt
 
 import pytest
+from playwright.sync_api import expect
 
 from intranet.owl import services
 from tests.conftest import browser_login
@@ -44,7 +45,7 @@ def test_foreigner_checks_status_on_a_phone_in_english(
     assert phone.locator("html").get_attribute("lang") == "id"  # Indonesian by default
     phone.click("#owl-lang-en")  # on the page itself: the header menu is folded on a phone
     phone.wait_for_selector("html[lang=en]")
-    assert phone.get_by_role("heading", name="Check your stay permit application").is_visible()
+    expect(phone.get_by_role("heading", name="Check your stay permit application")).to_be_visible()
     # fits the phone: no horizontal scrolling
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     box = phone.locator("#status-form button[type=submit]").bounding_box()
