@@ -19,7 +19,6 @@ from email.header import Header
 
 from flask import current_app
 from flask_babel import force_locale, get_translations
-from jinja2 import pass_context
 from markupsafe import Markup
 
 # ----- context codec: JSON plus dates, datetimes and decimals ------------------------------------
@@ -70,35 +69,42 @@ class RenderError(Exception):
     """The row cannot be rendered (missing template, template error): retrying will not help."""
 
 
-@functools.lru_cache(maxsize=8)
-def _bound_gettext(translations):
-    """``gettext``/``ngettext`` for the templates, bound to one language's catalog: the same
-    behaviour as Flask-Babel's (Jinja's new-style gettext: ``%(name)s`` variables, autoescaped in
-    HTML), without looking the catalog up again for each of the dozens of strings of an e-mail."""
+@functools.lru_cache(maxsize=16)
+def _bound_gettext(translations, html):
+    """``gettext``/``ngettext`` for the templates of one kind (``html``: autoescaped), bound to
+    one language's catalog: the same behaviour as Flask-Babel's (Jinja's new-style gettext:
+    ``%(name)s`` variables, autoescaped in HTML), without looking the catalog up again for each
+    of the dozens of strings of an e-mail, nor asking Jinja for the template's context on each
+    call (an e-mail's ``.txt`` is never autoescaped, its ``.html`` always is)."""
+    ugettext, ungettext = translations.ugettext, translations.ungettext
 
-    @pass_context
-    def gettext(__context, __string, **variables):
-        value = translations.ugettext(__string)
-        if __context.eval_ctx.autoescape:
-            value = Markup(value)  # noqa: S704 - our own catalog; variables are escaped by %
-        return value % variables
+    if html:
 
-    @pass_context
-    def ngettext(__context, __singular, __plural, __num, **variables):
-        variables.setdefault("num", __num)
-        value = translations.ungettext(__singular, __plural, __num)
-        if __context.eval_ctx.autoescape:
-            value = Markup(value)  # noqa: S704 - as above
-        return value % variables
+        def gettext(__string, **variables):
+            # Our own catalog; the variables are escaped by Markup's %.
+            return Markup(ugettext(__string)) % variables  # noqa: S704
+
+        def ngettext(__singular, __plural, __num, **variables):
+            variables.setdefault("num", __num)
+            return Markup(ungettext(__singular, __plural, __num)) % variables  # noqa: S704
+
+    else:
+
+        def gettext(__string, **variables):
+            return ugettext(__string) % variables
+
+        def ngettext(__singular, __plural, __num, **variables):
+            variables.setdefault("num", __num)
+            return ungettext(__singular, __plural, __num) % variables
 
     return gettext, ngettext
 
 
-def _context(context, language):
+def _context(context, language, html):
     ctx = dict(context)
     ctx["language"] = language
     ctx["office_name"] = current_app.config["OFFICE_NAME"]
-    ctx["gettext"], ctx["ngettext"] = _bound_gettext(get_translations())
+    ctx["gettext"], ctx["ngettext"] = _bound_gettext(get_translations(), html)
     ctx["_"] = ctx["gettext"]  # what Jinja's ``_`` alias would look up and call
     return ctx
 
@@ -106,7 +112,7 @@ def _context(context, language):
 def render_text(template, context, language):
     """(subject, text) of a template pair in ``language``: its ``.txt``."""
     with force_locale(language):
-        ctx = _context(context, language)
+        ctx = _context(context, language, html=False)
         module = current_app.jinja_env.get_template(template + ".txt").make_module(ctx)
         subject = " ".join(str(getattr(module, "subject", "") or "").split())
         text = str(module).strip() + "\n"
@@ -116,7 +122,7 @@ def render_text(template, context, language):
 def render_html(template, context, language, subject):
     """The HTML part of a template pair in ``language`` (its ``.html``), under ``subject``."""
     with force_locale(language):
-        ctx = _context(context, language)
+        ctx = _context(context, language, html=True)
         ctx["subject"] = subject
         return current_app.jinja_env.get_template(template + ".html").render(ctx)
 
