@@ -1,5 +1,4 @@
-"""Si Emak's periodic job: notices a send left unqueued are queued; a run whose every notice
-was accepted becomes "sent"."""
+"""Si Emak's periodic job: a run whose every notice was accepted becomes "sent"."""
 
 from ..scheduling import periodic
 
@@ -7,8 +6,7 @@ from ..scheduling import periodic
 @periodic("emak.complete_runs", every_seconds=30)
 def complete_runs():
     from ..notify.jobs import db_session
-    from .services import complete_sent_runs, finish_queuing
+    from .services import complete_sent_runs
 
     with db_session():
-        queued = finish_queuing()
-        return {"notices queued": queued, "runs sent": complete_sent_runs()}
+        return complete_sent_runs()

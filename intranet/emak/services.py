@@ -7,7 +7,6 @@ audit log or the application log; the audit detail names what changed and how ma
 """
 
 import datetime as dt
-import logging
 from collections import defaultdict, namedtuple
 from dataclasses import dataclass, field
 
@@ -25,8 +24,6 @@ from . import components as comp
 from .importer import read_rows
 from .models import DRAFT, FINAL, SENDING, SENT, PayLine, PayNotice, PayRun
 from .money import AmountError, parse_amount
-
-log = logging.getLogger(__name__)
 
 NOTICE_TEMPLATE = "emak/email/pay_notice"
 NOTICE_KIND = "emak.pay_notice"
@@ -686,7 +683,7 @@ def _lines_by_employee(run_id):
     return grouped
 
 
-def _notices_with_employees(run_id, unqueued_only=False):
+def _notices_with_employees(run_id):
     query = (
         PayNotice.select(
             PayNotice.id,
@@ -704,8 +701,6 @@ def _notices_with_employees(run_id, unqueued_only=False):
         .order_by(PayNotice.id)
         .tuples()
     )
-    if unqueued_only:
-        query = query.where(PayNotice.outbox_id.is_null())
     return [
         (Notice(nid, eid, ea, de, net), Employee(eid, name, _display_nip(nip), email, lang))
         for nid, eid, ea, de, net, name, nip, email, lang in query
@@ -742,15 +737,11 @@ class SendResult:
 
 
 def send_run(run_id, *, actor, now=None):
-    """final -> sending: one outbox row per employee, keyed ``pay:<run>:<employee>``.
-
-    The state change, every check and the first notices are one transaction: pressing send
-    again (or twice at once) finds the run already sending and queues nothing, and nothing is
-    queued unless every employee can be. The other notices follow in transactions of one send
-    job each (the outbox's batch size), so the workers start on the first notices while the rest
-    are written. Should this process stop between two of them, ``finish_queuing`` (periodic)
-    queues what is left; the keys refuse a second row either way."""
+    """final -> sending: one outbox row per employee, keyed ``pay:<run>:<employee>``, written in
+    the same transaction as the state change. Pressing send again (or twice at once) finds the
+    run already sending and queues nothing; the keys would refuse a second row anyway."""
     from ..notify.services import InvalidRecipient, normalize_address
+    from .outbox import queue_notices
 
     now = now or utcnow()
     with transaction():
@@ -773,8 +764,26 @@ def send_run(run_id, *, actor, now=None):
             )
         lines = _lines_by_employee(run.id)
         slip_url = _slip_urls()
-        chunk = max(1, _notify_batch_size())
-        _queue_notices(run, notices[:chunk], lines, slip_url)
+        messages = [
+            (
+                notice_key(run.id, employee.id),
+                employee.email,
+                notice_context(run, notice, employee, lines[employee.id], slip_url),
+                notice_language(employee),
+            )
+            for notice, employee in notices
+        ]
+        ids = queue_notices(
+            messages,
+            template=NOTICE_TEMPLATE,
+            kind=NOTICE_KIND,
+            object_type=OBJECT_TYPE,
+            object_id=run.id,
+            send_after=run.send_after,
+        )
+        _store_outbox_ids(
+            [(notice.id, ids[notice_key(run.id, employee.id)]) for notice, employee in notices]
+        )
         run.status = SENDING
         run.sent_by = actor
         run.send_requested_at = now
@@ -789,77 +798,7 @@ def send_run(run_id, *, actor, now=None):
                 "send_after": run.send_after.isoformat() if run.send_after else None,
             },
         )
-    for start in range(chunk, len(notices), chunk):
-        with transaction():
-            _queue_notices(run, notices[start : start + chunk], lines, slip_url)
     return SendResult(queued=len(notices))
-
-
-def _queue_notices(run, notices, lines, slip_url):
-    """Outbox rows for these [(notice, employee)] of a run, and each notice's row id."""
-    from .outbox import queue_notices
-
-    if not notices:
-        return
-    ids = queue_notices(
-        [
-            (
-                notice_key(run.id, employee.id),
-                employee.email,
-                notice_context(run, notice, employee, lines[employee.id], slip_url),
-                notice_language(employee),
-            )
-            for notice, employee in notices
-        ],
-        template=NOTICE_TEMPLATE,
-        kind=NOTICE_KIND,
-        object_type=OBJECT_TYPE,
-        object_id=run.id,
-        send_after=run.send_after,
-    )
-    _store_outbox_ids(
-        [(notice.id, ids[notice_key(run.id, employee.id)]) for notice, employee in notices]
-    )
-
-
-# A send still writing its notices is left alone this long before finish_queuing steps in.
-FINISH_QUEUING_AFTER = dt.timedelta(minutes=2)
-
-
-def finish_queuing(now=None):
-    """Queue the notices of runs being sent that have no outbox row yet: what a send stopped
-    between two of its transactions left (periodic; idempotent). Returns how many."""
-    from ..notify.services import InvalidRecipient
-
-    now = now or utcnow()
-    pending = (
-        PayRun.select(PayRun.id)
-        .where(
-            PayRun.status == SENDING,
-            PayRun.send_requested_at <= now - FINISH_QUEUING_AFTER,
-            fn.EXISTS(
-                PayNotice.select(PayNotice.id).where(
-                    (PayNotice.run == PayRun.id) & PayNotice.outbox_id.is_null()
-                )
-            ),
-        )
-        .tuples()
-    )
-    queued = 0
-    for (run_id,) in list(pending):
-        try:
-            with transaction():
-                run = _lock_run(run_id)
-                if run.status != SENDING:
-                    continue
-                notices = _notices_with_employees(run.id, unqueued_only=True)
-                _queue_notices(run, notices, _lines_by_employee(run.id), _slip_urls())
-                queued += len(notices)
-        except InvalidRecipient as exc:
-            # Someone's address was changed to a malformed one after the send: their notice
-            # waits (the run's deliveries show it unsent) until the address is fixed.
-            log.warning("pay run %s: notices not queued: %s", run_id, exc)
-    return queued
 
 
 def _store_outbox_ids(pairs):
@@ -990,8 +929,6 @@ def progress(run, now=None):
     for status, count in _status_counts([run.id]).get(run.id, {}).items():
         if status in DELIVERY_STATES:
             setattr(result, status, count)
-    # Notices whose outbox row is still being written (a large run is queued in steps) wait too.
-    result.queued += max(0, result.total - sum(getattr(result, s) for s in DELIVERY_STATES))
     if run.send_after and run.send_after > now and result.queued:
         result.waiting_until = run.send_after
     return result

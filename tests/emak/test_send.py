@@ -147,8 +147,8 @@ def test_progress_bar_counts_and_stops_polling(finance_client, final_run, run_jo
     assert "hx-trigger" not in html  # done: the bar stops polling
     from intranet.emak.jobs import complete_runs
 
-    assert complete_runs() == {"notices queued": 0, "runs sent": 1}  # the periodic job
-    assert complete_runs() == {"notices queued": 0, "runs sent": 0}  # idempotent
+    assert complete_runs() == 1  # the periodic job
+    assert complete_runs() == 0  # idempotent
     run = PayRun.get_by_id(final_run.id)
     assert run.status == SENT and run.completed_at is not None
     assert AuditEntry.get(AuditEntry.action == "payrun.sent").actor_label == "system"
@@ -279,77 +279,3 @@ def test_the_slip_url_of_many_notices_is_the_one_url_for_builds(app):
         app.config["SERVER_NAME_FOR_LINKS"] = None
     with app.app_context():
         assert _slip_urls()(7) == ""  # no address known: no link
-
-
-def _jobs_queued():
-    from intranet.extensions import get_queue
-
-    return get_queue().count
-
-
-def test_a_large_run_is_queued_in_steps_the_first_with_the_state_change(
-    app_ctx, finance, staff, final_run, run_jobs, mail_sink
-):
-    """One transaction (and one send job) per outbox batch: the workers start on the first
-    notices while the rest are written."""
-    from intranet.notify.settings import set_value
-
-    set_value("batch_size", 1)
-    result = services.send_run(final_run.id, actor=finance)
-    assert result.queued == 3 and not result.already
-    rows = _outbox_rows(final_run)
-    assert len(rows) == 3 and len({r.job_id for r in rows}) == 3
-    assert _jobs_queued() == 3
-    assert {n.outbox_id for n in PayNotice.select()} == {r.id for r in rows}
-    run_jobs()
-    assert len(mail_sink.wait_for(3)) == 3
-
-
-def test_a_send_stopped_between_steps_is_finished_by_the_periodic_job(
-    app_ctx, finance, staff, final_run, run_jobs, mail_sink, monkeypatch
-):
-    """The process sending a run stops after its first step (simulated: the second step
-    raises, as a killed process would leave it). The run is sending, its other notices wait
-    as queued on the progress bar, and the periodic job queues them - once, after a grace
-    period that leaves a live send alone."""
-    from intranet.emak.jobs import complete_runs
-    from intranet.notify.settings import set_value
-
-    set_value("batch_size", 1)
-    real = services._queue_notices
-    calls = []
-
-    def stop_at_the_second_step(*args):
-        calls.append(args)
-        if len(calls) == 2:
-            raise SystemExit("the web process stops here")
-        return real(*args)
-
-    monkeypatch.setattr(services, "_queue_notices", stop_at_the_second_step)
-    with pytest.raises(SystemExit):
-        services.send_run(final_run.id, actor=finance)
-    monkeypatch.setattr(services, "_queue_notices", real)
-
-    run = PayRun.get_by_id(final_run.id)
-    assert run.status == SENDING and len(_outbox_rows(final_run)) == 1
-    progress = services.progress(run)
-    assert (progress.total, progress.queued, progress.sent) == (3, 3, 0)
-    assert not progress.settled  # the bar keeps polling
-
-    # Pressing send again changes nothing: the run is already being sent.
-    assert services.send_run(final_run.id, actor=finance).already
-    # Within the grace period the periodic job leaves the run to the send still writing it.
-    assert services.finish_queuing(now=run.send_requested_at + dt.timedelta(minutes=1)) == 0
-    assert len(_outbox_rows(final_run)) == 1
-
-    later = run.send_requested_at + services.FINISH_QUEUING_AFTER
-    assert services.finish_queuing(now=later) == 2
-    assert services.finish_queuing(now=later) == 0
-    rows = _outbox_rows(final_run)
-    assert sorted(r.key for r in rows) == sorted(f"pay:{final_run.id}:{u.id}" for u in staff)
-    assert {n.outbox_id for n in PayNotice.select()} == {r.id for r in rows}
-    run_jobs()
-    messages = mail_sink.wait_for(3)
-    assert sorted(m.envelope_to[0] for m in messages) == sorted(u.email for u in staff)
-    assert len(mail_sink.wait_for(4, timeout=1)) == 3
-    assert complete_runs() == {"notices queued": 0, "runs sent": 1}
