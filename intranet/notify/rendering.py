@@ -77,25 +77,15 @@ def _bound_gettext(translations, html):
     of the dozens of strings of an e-mail, nor asking Jinja for the template's context on each
     call (an e-mail's ``.txt`` is never autoescaped, its ``.html`` always is)."""
     ugettext, ungettext = translations.ugettext, translations.ungettext
+    # HTML: our own catalog's text is markup, and the variables are escaped by Markup's %.
+    kind = Markup if html else str
 
-    if html:
+    def gettext(__string, **variables):
+        return kind(ugettext(__string)) % variables
 
-        def gettext(__string, **variables):
-            # Our own catalog; the variables are escaped by Markup's %.
-            return Markup(ugettext(__string)) % variables  # noqa: S704
-
-        def ngettext(__singular, __plural, __num, **variables):
-            variables.setdefault("num", __num)
-            return Markup(ungettext(__singular, __plural, __num)) % variables  # noqa: S704
-
-    else:
-
-        def gettext(__string, **variables):
-            return ugettext(__string) % variables
-
-        def ngettext(__singular, __plural, __num, **variables):
-            variables.setdefault("num", __num)
-            return ungettext(__singular, __plural, __num) % variables
+    def ngettext(__singular, __plural, __num, **variables):
+        variables.setdefault("num", __num)
+        return kind(ungettext(__singular, __plural, __num)) % variables
 
     return gettext, ngettext
 
