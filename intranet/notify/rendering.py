@@ -7,7 +7,7 @@ with ``{% set subject %}…{% endset %}`` and is the plain-text body; the ``.htm
 never loads remote images.
 """
 
-import base64
+import binascii
 import datetime as dt
 import email.utils
 import functools
@@ -79,9 +79,15 @@ def _bound_gettext(translations, html):
     ugettext, ungettext = translations.ugettext, translations.ungettext
     # HTML: our own catalog's text is markup, and the variables are escaped by Markup's %.
     kind = Markup if html else str
+    plain = {}  # the strings without variables, each worked out once per catalog and kind
 
     def gettext(__string, **variables):
-        return kind(ugettext(__string)) % variables
+        if variables:
+            return kind(ugettext(__string)) % variables
+        text = plain.get(__string)
+        if text is None:
+            text = plain[__string] = kind(ugettext(__string)) % variables
+        return text
 
     def ngettext(__singular, __plural, __num, **variables):
         variables.setdefault("num", __num)
@@ -177,7 +183,12 @@ def _header(value):
 
 
 def _base64_lines(body):
-    return base64.encodebytes(body.encode("utf-8")).replace(b"\n", b"\r\n")
+    """UTF-8 in base64, 76-character lines ending in CRLF (``base64.encodebytes`` encodes the
+    same lines 57 bytes at a time, then needs its newlines replaced: a third slower)."""
+    encoded = binascii.b2a_base64(body.encode("utf-8"), newline=False)
+    lines = [encoded[i : i + 76] for i in range(0, len(encoded), 76)]
+    lines.append(b"")
+    return b"\r\n".join(lines) if encoded else b""
 
 
 def build_message(row, subject, text, html):

@@ -85,3 +85,35 @@ def test_plurals_in_both_parts(app_ctx):
     assert many[0] == "3 WFH deliverables waiting for your review"
     assert "1 deliverable of your direct reports has been waiting" in one[2]
     assert "3 deliverables of your direct reports have been waiting" in many[2]
+
+
+def test_strings_without_variables_stay_per_language(app_ctx):
+    """Such strings are worked out once per catalog: switching languages back and forth gives
+    each language its own text, and ``%%`` still reads ``%`` every time."""
+    from flask_babel import force_locale, get_translations
+
+    from intranet.notify.rendering import _bound_gettext
+
+    with app_ctx.test_request_context("/"):
+        rendered = [
+            render_email("emak/email/pay_notice", pay_context(), language)
+            for language in ("en", "id", "en", "id")
+        ]
+        with force_locale("en"):
+            for html in (False, True):
+                gettext = _bound_gettext(get_translations(), html)[0]
+                assert gettext("100%% paid") == gettext("100%% paid") == "100% paid"
+    assert rendered[0] == rendered[2] and rendered[1] == rendered[3]
+    assert "Net amount" in rendered[0][1] and "Net amount" not in rendered[1][1]
+
+
+@pytest.mark.parametrize("size", [0, 1, 56, 57, 58, 114, 1000])
+def test_base64_parts_are_standard_lines(size):
+    """76-character lines ending in CRLF, as the standard library writes them."""
+    import base64
+
+    from intranet.notify.rendering import _base64_lines
+
+    body = ("é−x" * size)[:size]
+    expected = base64.encodebytes(body.encode("utf-8")).replace(b"\n", b"\r\n")
+    assert _base64_lines(body) == expected
