@@ -3,34 +3,37 @@
 1. Claim: one conditional UPDATE moves the job's due queued/failed rows to ``sending`` under a
    claim token; rows another worker holds, or already sent, are not touched.
 2. Send each claimed row and mark it ``sent`` (its own committed UPDATE) once the server has
-   accepted it, at the latest while the server answers the next message's MAIL FROM - always
-   before the next message can be accepted. A worker killed between an acceptance and that
-   UPDATE leaves one row that is sent again later: at most one duplicate per crash, carrying
-   the same Message-ID.
+   accepted it: on SQLite while the server answers the next message's MAIL FROM, on PostgreSQL
+   from a thread of the batch while the next message's envelope goes out (``_Marks``); always
+   before the next message's data is sent, so before it can be accepted. A worker killed
+   between an acceptance and that UPDATE leaves one row that is sent again later: at most one
+   duplicate per crash, carrying the same Message-ID.
 3. Transient failures (connection refused or lost, 4xx) mark the row ``failed`` with a backoff;
    a permanent 5xx refusal marks it ``dead`` at once. Past ``max_attempts`` a row is ``dead``.
 4. While sending, the claim is refreshed now and then, so the reconciler (which resets rows left
    ``sending`` past the timeout) never takes rows from a live worker.
 
 The worker's own work overlaps the server's, which keeps it close to the speed of a bare smtplib
-loop without threads: while the server answers MAIL FROM, the previous message is marked sent;
-while it checks the first recipient, the next message's text part is rendered; while it digests
-the data, the next message's HTML part and bytes.
+loop: while the server answers the envelope, the previous message's mark is committed; while it
+checks the first recipient, the next message's text part is rendered; while it digests the
+data, the next message's HTML part and bytes.
 """
 
 import datetime as dt
 import functools
 import logging
+import queue
 import random
 import re
 import smtplib
+import threading
 import time
 import uuid
 
 from flask import current_app
 from flask_mail import Connection
 
-from ..extensions import db, transaction
+from ..extensions import db, is_postgres, transaction
 from ..models import utcnow
 from . import settings as cfg
 from .models import DEAD, FAILED, QUEUED, SENDABLE, SENDING, SENT, OutboxMessage
@@ -265,14 +268,11 @@ class Batch:
         drafts = {}
         refresh_every = max(0.2, self.settings["sending_timeout_seconds"] / 5)
         last_refresh = last_pause_check = time.monotonic()
-        # The "sent" mark of the previous message is written while the server answers this
-        # message's MAIL FROM, never later than that: a crash can leave at most one message
+        # The "sent" mark of the previous message is committed while this message's envelope
+        # goes out, and always before its data does: a crash can leave at most one message
         # accepted but unmarked (the one duplicate), as with marking it before moving on.
-        unmarked = []
-
-        def mark_previous():
-            while unmarked:
-                self.mark_sent(*unmarked.pop())
+        marks = _Marks(self, threaded=is_postgres())
+        mark_previous = marks.wait
 
         index = 0
         try:
@@ -326,8 +326,9 @@ class Batch:
                         envelope_from,
                         recipients,
                         data,
-                        after_mail=mark_previous,
+                        after_mail=marks.write_held,
                         after_rcpt=prepare_next,
+                        before_data=mark_previous,
                         while_waiting=prepare_next,
                     )
                 except (
@@ -351,12 +352,13 @@ class Batch:
                         note = "some recipients refused: " + "; ".join(
                             f"{a}: {c} {_dec(m)}" for a, (c, m) in refused.items()
                         )
-                    unmarked.append((row, message_id, subject, note, redacted))
+                    marks.put((row, message_id, subject, note, redacted))
                 if conn is not None and getattr(conn.host, "sock", None) is None:
                     conn = None  # the server closed the connection (421)
                 index += 1
             mark_previous()
         finally:
+            marks.stop()
             _close(conn)
         return self.summary()
 
@@ -367,6 +369,82 @@ class Batch:
             "dead": self.dead,
             "released": self.released,
         }
+
+
+class _Marks:
+    """A batch's "sent" marks (``Batch.mark_sent``), each committed before the next message's
+    data is sent: ``wait`` returns once every mark handed over is committed, so a crash leaves
+    at most one message accepted but unmarked.
+
+    On SQLite a commit is a write to a local file: the mark is written inline, while the server
+    answers the next message's MAIL FROM (``write_held``). On PostgreSQL a commit waits for the
+    server's disk (and for the network when the database is on another host), which takes longer
+    than an SMTP round trip: a thread with its own connection commits the mark while the next
+    message's envelope goes out.
+
+    ``wait`` raises what writing a mark raised, and keeps raising it: the batch stops there, as it
+    would have marking inline, and the marks handed over after it are not written (their rows
+    stay ``sending`` until the reconciler resets them)."""
+
+    def __init__(self, batch, threaded):
+        self.batch = batch
+        self.held = []
+        self.thread = None
+        self.error = None
+        if threaded:
+            self.app = current_app._get_current_object()
+            self.items = queue.SimpleQueue()
+            self.pending = 0
+            self.done = threading.Condition()
+            self.thread = threading.Thread(target=self._write, name="outbox-marks", daemon=True)
+            self.thread.start()
+
+    def put(self, item):
+        if self.thread is None:
+            self.held.append(item)
+            return
+        with self.done:
+            self.pending += 1
+        self.items.put(item)
+
+    def write_held(self):
+        while self.held:
+            self.batch.mark_sent(*self.held.pop())
+
+    def wait(self):
+        if self.thread is None:
+            self.write_held()
+            return
+        with self.done:
+            while self.pending:
+                self.done.wait()
+        if self.error is not None:
+            raise self.error
+
+    def stop(self):
+        if self.thread is not None:
+            self.items.put(None)
+            self.thread.join(30)
+
+    def _write(self):
+        with self.app.app_context():
+            try:
+                db.connect()
+            except Exception as exc:
+                self.error = exc
+            try:
+                while (item := self.items.get()) is not None:
+                    if self.error is None:
+                        try:
+                            self.batch.mark_sent(*item)
+                        except Exception as exc:
+                            self.error = exc
+                    with self.done:
+                        self.pending -= 1
+                        self.done.notify_all()
+            finally:
+                if not db.is_closed():
+                    db.close()
 
 
 def _backoff(attempts, settings):
@@ -465,13 +543,21 @@ def _fail(host, code, exc):
 
 
 def _transmit(
-    host, envelope_from, recipients, data, after_mail=None, after_rcpt=None, while_waiting=None
+    host,
+    envelope_from,
+    recipients,
+    data,
+    after_mail=None,
+    after_rcpt=None,
+    before_data=None,
+    while_waiting=None,
 ):
     """smtplib's ``sendmail`` step by step, with hooks that use the time the server takes to
     answer: ``after_mail`` runs once MAIL FROM is on the wire, ``after_rcpt`` once the first
     RCPT TO is, ``while_waiting`` once the whole message is, each before the server's reply is
-    read. Returns the recipients the server refused while accepting the message for the
-    others."""
+    read; ``before_data`` runs just before the message's data is sent (the server cannot have
+    accepted it yet). Returns the recipients the server refused while accepting the message for
+    the others."""
     host.ehlo_or_helo_if_needed()
     options = f" size={len(data)}" if host.does_esmtp and host.has_extn("size") else ""
     host.putcmd("mail", f"FROM:{_sender_address(envelope_from)}{options}")
@@ -502,6 +588,8 @@ def _transmit(
         payload = _LEADING_DOT.sub(b"..", payload)
     if not payload.endswith(b"\r\n"):
         payload += b"\r\n"
+    if before_data is not None:
+        before_data()
     host.send(payload + b".\r\n")
     if while_waiting is not None:
         while_waiting()

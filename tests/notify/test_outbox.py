@@ -354,3 +354,51 @@ def test_queue_many_refuses_or_skips_a_malformed_address(app_ctx):
         result = queue_many(bad, skip_invalid=True)
     assert result.created == ["bad:0"] and result.skipped == ["bad:1"]
     assert OutboxMessage.get_by_id(result["bad:0"]).cc == "copy@example.com"
+
+
+def test_a_failed_sent_mark_stops_the_batch_before_the_next_message_is_accepted(
+    app_ctx, run_jobs, mail_sink, monkeypatch
+):
+    """The "sent" marks are committed by a thread of the batch while the next envelope goes out;
+    the next message's data waits for them. When the database fails to take the third mark (the
+    failure is injected: a database outage mid-batch), the fourth message is never accepted,
+    and once the reconciler has reset the batch, the third is the only one sent twice."""
+    import datetime as dt
+
+    from intranet.models import utcnow
+    from intranet.notify import sending
+    from intranet.notify.models import SENDING
+    from intranet.notify.services import reconcile
+
+    original = sending.Batch.mark_sent
+    calls = []
+
+    def failing_third(self, *args):
+        calls.append(args[0].id)
+        if len(calls) == 3:
+            raise RuntimeError("database went away")
+        original(self, *args)
+
+    with transaction():
+        rows = [_queue(key=f"marks:{i}", to=f"k{i}@example.com") for i in range(6)]
+    ids = [r.id for r in rows]
+    monkeypatch.setattr(sending.Batch, "mark_sent", failing_third)
+    with pytest.raises(RuntimeError, match="database went away"):
+        sending.send_rows(ids)
+    assert [m.envelope_to[0] for m in mail_sink.wait_for(4, timeout=1)] == [
+        "k0@example.com",
+        "k1@example.com",
+        "k2@example.com",
+    ]
+    statuses = {r.id: r.status for r in OutboxMessage.select().where(OutboxMessage.id.in_(ids))}
+    assert [statuses[i] for i in ids] == [SENT, SENT] + [SENDING] * 4
+
+    monkeypatch.setattr(sending.Batch, "mark_sent", original)
+    OutboxMessage.update(claimed_at=utcnow() - dt.timedelta(hours=1)).where(
+        OutboxMessage.status == SENDING
+    ).execute()
+    assert reconcile()["reset"] == 4
+    run_jobs()
+    arrived = sorted(m.envelope_to[0] for m in mail_sink.wait_for(7))
+    assert arrived == sorted([f"k{i}@example.com" for i in range(6)] + ["k2@example.com"])
+    assert OutboxMessage.select().where(OutboxMessage.status == SENT).count() == 6
