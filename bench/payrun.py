@@ -234,6 +234,19 @@ def cpu_seconds(pid):
     return sum(int(v) for v in fields[11:15]) / os.sysconf("SC_CLK_TCK")
 
 
+def database_cpu_seconds():
+    """CPU of the local PostgreSQL server's processes, with the backends that have exited (the
+    postmaster's reaped children). With SQLite the database works inside the workers; with
+    PostgreSQL on the same machine, this is the rest of what a message costs its cores."""
+    import psutil
+
+    return sum(
+        cpu_seconds(proc.pid)
+        for proc in psutil.process_iter(["name"])
+        if proc.info["name"] in ("postgres", "postmaster")
+    )
+
+
 def start_workers(count, env, tmp):
     workers = []
     for i in range(count):
@@ -267,7 +280,7 @@ def stop_workers(workers):
         psutil.wait_procs(procs, timeout=10)
 
 
-def payrun(app, run_id, finance, count, workers, env, tmp):
+def payrun(app, run_id, finance, count, workers, env, tmp, postgres=False):
     from intranet.emak import services
 
     sink = Sink(count)
@@ -279,6 +292,7 @@ def payrun(app, run_id, finance, count, workers, env, tmp):
         sampler.start()
         app.config["MAIL_PORT"] = sink.port
         cpu_before = [cpu_seconds(p.pid) for p in procs] + [cpu_seconds(sink.proc.pid)]
+        database_before = database_cpu_seconds() if postgres else 0.0
         with app.test_request_context("/pay/runs/1/send", method="POST"):
             started = time.time()
             services.send_run(run_id, actor=finance)  # the send click
@@ -286,9 +300,11 @@ def payrun(app, run_id, finance, count, workers, env, tmp):
         done = sink.wait_done(600)
         cpu_after = [cpu_seconds(p.pid) for p in procs] + [cpu_seconds(sink.proc.pid)]
         used = [b - a for a, b in zip(cpu_before, cpu_after, strict=True)]
+        database = database_cpu_seconds() - database_before if postgres else 0.0
         print(
             f"# CPU per message: workers {sum(used[:-1]) / count * 1000:.2f} ms, "
-            f"sink {used[-1] / count * 1000:.2f} ms",
+            f"sink {used[-1] / count * 1000:.2f} ms"
+            + (f", PostgreSQL {database / count * 1000:.2f} ms" if postgres else ""),
             flush=True,
         )
     finally:
@@ -347,7 +363,7 @@ def main(argv=None):
         with app.app_context():
             db.connect(reuse_if_open=True)
             rate, queued, total, rss = payrun(
-                app, run_id, finance, employees, args.workers, env, tmp
+                app, run_id, finance, employees, args.workers, env, tmp, bool(args.database_url)
             )
             db.close()
         second = baseline(sender, data, after)
