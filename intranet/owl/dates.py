@@ -28,21 +28,24 @@ def months_before(day, months):
     return dt.date(year, month, min(day.day, last))
 
 
-def last_working_day_before(day):
+def last_working_day_before(day, holidays=frozenset()):
+    """The last day before ``day`` that is neither a weekend nor one of ``holidays`` (the
+    office's closed days: ``settings.public_holidays()``)."""
     day -= dt.timedelta(days=1)
-    while day.weekday() >= 5:
+    while day.weekday() >= 5 or day in holidays:
         day -= dt.timedelta(days=1)
     return day
 
 
-def extension_window(expiry_date):
+def extension_window(expiry_date, holidays=frozenset()):
     """An extension may be applied for from 3 months before expiry until the last working day
-    before it (DESIGN §9). Public holidays are not known to the system."""
-    return months_before(expiry_date, 3), last_working_day_before(expiry_date)
+    before it (DESIGN §9); ``holidays`` are the office's closed days besides weekends."""
+    return months_before(expiry_date, 3), last_working_day_before(expiry_date, holidays)
 
 
-def working_days_between(start, end):
-    """Working days (Monday to Friday) after ``start`` up to and including ``end``."""
+def working_days_between(start, end, holidays=frozenset()):
+    """Working days (Monday to Friday, not one of ``holidays``) after ``start`` up to and
+    including ``end``."""
     if end is None or start is None or end <= start:
         return 0
     days = (end - start).days
@@ -52,4 +55,4 @@ def working_days_between(start, end):
     for i in range(1, rest + 1):
         if (weekday + i) % 7 < 5:
             count += 1
-    return count
+    return count - sum(1 for h in holidays if start < h <= end and h.weekday() < 5)

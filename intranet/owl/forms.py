@@ -4,6 +4,7 @@ import datetime as dt
 import re
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
@@ -297,6 +298,52 @@ def _parse_lead_days(text):
     return sorted(set(values), reverse=True)
 
 
+HOLIDAY_LINE_RE = re.compile(
+    r"^(?:(?P<iso>\d{4}-\d{1,2}-\d{1,2})|(?P<dmy>\d{1,2}[-/.]\d{1,2}[-/.]\d{4}))(?:\s+(?P<note>.*))?$"
+)
+MAX_HOLIDAYS = 200
+
+
+def _holiday_date(match):
+    if match["iso"]:
+        year, month, day = match["iso"].split("-")
+    else:
+        day, month, year = re.split(r"[-/.]", match["dmy"])
+    return dt.date(int(year), int(month), int(day))
+
+
+def parse_holidays(text):
+    """[(date, note)] from one closed day per line: ``2026-12-25 Natal`` or ``25-12-2026 Natal``
+    (or with ``/`` or ``.``); blank lines are skipped. Raises ValidationError naming every line
+    that is not a date."""
+    entries, bad = [], []
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        line = line.strip()
+        if not line:
+            continue
+        match = HOLIDAY_LINE_RE.match(line)
+        try:
+            entries.append((_holiday_date(match), (match["note"] or "").strip()[:100]))
+        except (TypeError, ValueError):  # no match, or no such day (2026-02-30)
+            bad.append(number)
+    if bad:
+        raise ValidationError(
+            ngettext(
+                "Line %(lines)s is not a date: write each day as 2026-12-25 or 25-12-2026, "
+                "optionally followed by a note.",
+                "Lines %(lines)s are not dates: write each day as 2026-12-25 or 25-12-2026, "
+                "optionally followed by a note.",
+                len(bad),
+                lines=", ".join(str(n) for n in bad[:10]) + ("…" if len(bad) > 10 else ""),
+            )
+        )
+    if len({day for day, _note in entries}) > MAX_HOLIDAYS:
+        raise ValidationError(
+            _l("At most %(count)d days; remove past years first.", count=MAX_HOLIDAYS)
+        )
+    return entries
+
+
 class SettingsForm(OwlForm):
     lead_ITK = StringField(_l("ITK lead times (days)"))
     lead_ITAS = StringField(_l("ITAS lead times (days)"))
@@ -322,6 +369,16 @@ class SettingsForm(OwlForm):
             NumberRange(1, 60, _l("Enter a number between 1 and 60.")),
         ],
     )
+
+    public_holidays = TextAreaField(
+        _l("Public holidays and collective leave"),
+        filters=[_clean_text],
+        validators=[Length(max=20_000)],
+        render_kw={"rows": 8},
+    )
+
+    def validate_public_holidays(self, field):
+        field.parsed = parse_holidays(field.data)
 
     def validate_lead_ITK(self, field):
         field.parsed = _parse_lead_days(field.data)

@@ -54,7 +54,7 @@ def _email_language(value):
     return value if value in ("en", "id") else "en"
 
 
-def permit_warning_message(row, today, common):
+def permit_warning_message(row, today, common, holidays=frozenset()):
     """One staged warning from a scan row (see services.SCAN_COLUMNS)."""
     (
         permit_id,
@@ -69,7 +69,7 @@ def permit_warning_message(row, today, common):
         sponsor_email,
     ) = row
     expiry = as_date(expiry)
-    apply_from, apply_until = extension_window(expiry)
+    apply_from, apply_until = extension_window(expiry, holidays)
     message = {
         "key": f"permit:{permit_id}:{lead_days}",
         "to": email,
@@ -99,7 +99,9 @@ def permit_warning_message(row, today, common):
 
 def queue_permit_warnings(rows, today, snap):
     common = {"overstay_rate": snap.overstay_rate, "escalation_days": snap.escalation_days}
-    return _queue_many([permit_warning_message(row, today, common) for row in rows])
+    return _queue_many(
+        [permit_warning_message(row, today, common, snap.public_holidays) for row in rows]
+    )
 
 
 def queue_application_decided(application: Application):

@@ -171,6 +171,7 @@ def processing_rows(today, months=12):
         .order_by(Application.decided_on, Application.id)
         .tuples()
     )
+    holidays = settings.public_holidays()
     for app_id, number, kind, status, received, decided, officer_id, officer_name in query:
         received, decided = as_date(received), as_date(decided)
         yield {
@@ -182,7 +183,7 @@ def processing_rows(today, months=12):
             "decided_on": decided,
             "officer_id": officer_id,
             "officer": officer_name or "",
-            "days": working_days_between(received, decided),
+            "days": working_days_between(received, decided, holidays),
         }
 
 

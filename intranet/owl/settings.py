@@ -26,6 +26,7 @@ KEY_LEAD = "owl.lead_times"
 KEY_RATE = "owl.overstay_rate"
 KEY_ESCALATION = "owl.overstay_escalation_days"
 KEY_STANDARD = "owl.service_standard_days"
+KEY_HOLIDAYS = "owl.public_holidays"
 
 
 def lead_rules(stored=None):
@@ -87,17 +88,44 @@ def save_numbers(*, rate, escalation, standard):
     set_setting(KEY_STANDARD, int(standard))
 
 
+def holiday_entries(stored=None):
+    """[(date, note)] of the office's closed days besides weekends (national holidays and cuti
+    bersama, decreed each year), sorted by date. ``stored`` is the setting's value when the
+    caller has it already."""
+    stored = get_setting(KEY_HOLIDAYS) if stored is None else stored
+    entries = {}
+    for item in stored or []:
+        try:
+            day, note = item
+            entries[dt.date.fromisoformat(day)] = str(note or "")
+        except (TypeError, ValueError):
+            continue  # a hand-edited value the form would have refused: left out
+    return sorted(entries.items())
+
+
+def public_holidays(stored=None):
+    """The office's closed days besides weekends, as a frozenset of dates."""
+    return frozenset(day for day, _note in holiday_entries(stored))
+
+
+def set_holidays(entries):
+    """Replace the closed days with [(date, note)] (one entry per date, the last note wins)."""
+    by_day = {day: (note or "").strip()[:100] for day, note in entries}
+    set_setting(KEY_HOLIDAYS, [[day.isoformat(), by_day[day]] for day in sorted(by_day)])
+
+
 @dataclass(frozen=True)
 class Snapshot:
     lead_rules: dict
     overstay_rate: int
     escalation_days: int
     service_standard_days: int
+    public_holidays: frozenset = frozenset()
 
 
 def snapshot():
     """Every Si Owl setting with one query (the daily jobs read them all)."""
-    keys = (KEY_LEAD, KEY_RATE, KEY_ESCALATION, KEY_STANDARD)
+    keys = (KEY_LEAD, KEY_RATE, KEY_ESCALATION, KEY_STANDARD, KEY_HOLIDAYS)
     stored = {
         row.key: json.loads(row.value)
         for row in Setting.select(Setting.key, Setting.value).where(Setting.key.in_(keys))
@@ -107,4 +135,5 @@ def snapshot():
         overstay_rate=int(stored.get(KEY_RATE, DEFAULT_OVERSTAY_RATE)),
         escalation_days=int(stored.get(KEY_ESCALATION, DEFAULT_ESCALATION_DAYS)),
         service_standard_days=int(stored.get(KEY_STANDARD, DEFAULT_SERVICE_STANDARD_DAYS)),
+        public_holidays=public_holidays(stored.get(KEY_HOLIDAYS, [])),
     )

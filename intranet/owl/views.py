@@ -563,7 +563,11 @@ def show_foreigner(foreigner_id):
         timeline=_timeline(foreigner, permits, applications, today),
         in_process=lookup.extension_in_process if lookup else False,
         cancel_form=CancelPermitForm(),
-        window=(services.extension_window(as_date(current.expiry_date)) if current else None),
+        window=(
+            services.extension_window(as_date(current.expiry_date), settings.public_holidays())
+            if current
+            else None
+        ),
         figures=(
             services.overstay_figures(current.expiry_date, today)
             if current and as_date(current.expiry_date) < today
@@ -744,7 +748,9 @@ def _application_page(application, complete_form=None, reject_form=None, status=
             complete_form.subtype.data = old.subtype
     reject_form = reject_form or RejectApplicationForm(formdata=None)
     end = application.decided_on or today
-    days = services.working_days_between(as_date(application.received_on), as_date(end))
+    days = services.working_days_between(
+        as_date(application.received_on), as_date(end), settings.public_holidays()
+    )
     return render(
         "owl/application.html",
         _status=status,
@@ -1137,6 +1143,9 @@ def edit_settings():
         form.overstay_rate.data = settings.overstay_rate()
         form.escalation_days.data = settings.escalation_days()
         form.service_standard_days.data = settings.service_standard_days()
+        form.public_holidays.data = "\n".join(
+            f"{day.isoformat()} {note}".rstrip() for day, note in settings.holiday_entries()
+        )
     elif form.validate_on_submit():
         from ..extensions import transaction
 
@@ -1149,6 +1158,7 @@ def edit_settings():
                 escalation=form.escalation_days.data,
                 standard=form.service_standard_days.data,
             )
+            settings.set_holidays(form.public_holidays.parsed)
             record(
                 "owl.settings.changed",
                 object_type="Setting",
@@ -1156,6 +1166,9 @@ def edit_settings():
                     "lead_times": {t: form[f"lead_{t}"].parsed for t in PERMIT_TYPES},
                     "escalation_days": form.escalation_days.data,
                     "service_standard_days": form.service_standard_days.data,
+                    "public_holidays": sorted(
+                        {day.isoformat() for day, _note in form.public_holidays.parsed}
+                    ),
                 },
             )
         flash(

@@ -91,6 +91,25 @@ def test_working_days():
     assert services.working_days_between(friday, friday + dt.timedelta(days=3)) == 1
 
 
+def test_closed_days_are_not_working_days():
+    from intranet.owl.dates import extension_window, last_working_day_before
+
+    monday = dt.date(2026, 12, 21)
+    christmas, saturday = dt.date(2026, 12, 25), dt.date(2026, 12, 26)
+    closed = frozenset({dt.date(2026, 12, 24), christmas, saturday, dt.date(2027, 1, 1)})
+    # After Monday the 21st up to Monday the 28th: five weekdays, the 24th and 25th closed.
+    assert services.working_days_between(monday, dt.date(2026, 12, 28)) == 5
+    assert services.working_days_between(monday, dt.date(2026, 12, 28), closed) == 3
+    # A closed day on the start day, or on a Saturday, takes nothing away.
+    assert services.working_days_between(christmas, dt.date(2026, 12, 28), closed) == 1
+    assert last_working_day_before(dt.date(2026, 12, 27)) == christmas
+    assert last_working_day_before(dt.date(2026, 12, 27), closed) == dt.date(2026, 12, 23)
+    assert extension_window(dt.date(2026, 12, 28), closed) == (
+        dt.date(2026, 9, 28),
+        dt.date(2026, 12, 23),
+    )
+
+
 def test_page_charts_and_exports(history, client, login_as, make_user, app_ctx):
     from openpyxl import load_workbook
 

@@ -144,6 +144,42 @@ def test_settings_page_adds_lead_times_from_today(client, login_as, make_user, a
     assert settings.service_standard_days() == 4
 
 
+def test_settings_page_keeps_the_offices_closed_days(client, login_as, make_user, app_ctx):
+    login_as(make_user("admin"))
+    page = "/owl/settings"
+    data = {
+        "lead_ITK": "14, 7, 1",
+        "lead_ITAS": "60, 30",
+        "lead_ITAP": "60, 30",
+        "overstay_rate": "1000000",
+        "escalation_days": "60",
+        "service_standard_days": "3",
+        "public_holidays": "2026-12-25 Natal\n\n24/12/2026 Cuti bersama Natal\n1-1-2027",
+    }
+    bad = client.post_form(
+        page,
+        {**data, "public_holidays": "2026-12-25 Natal\n2026-02-30\nLebaran\n2027-01-01"},
+        token_from=page,
+    )
+    assert bad.status_code == 422
+    assert "Baris 2, 3 bukan tanggal" in bad.get_data(as_text=True)  # the page is in Indonesian
+    assert settings.holiday_entries() == [] and settings.lead_days("ITAS") == [60, 30, 14, 7, 1]
+
+    assert client.post_form(page, data, token_from=page).status_code == 303
+    assert settings.holiday_entries() == [
+        (dt.date(2026, 12, 24), "Cuti bersama Natal"),
+        (dt.date(2026, 12, 25), "Natal"),
+        (dt.date(2027, 1, 1), ""),
+    ]
+    assert settings.snapshot().public_holidays == {
+        dt.date(2026, 12, 24),
+        dt.date(2026, 12, 25),
+        dt.date(2027, 1, 1),
+    }
+    shown = client.get(page).get_data(as_text=True)
+    assert "2026-12-24 Cuti bersama Natal\n2026-12-25 Natal\n2027-01-01</textarea>" in shown
+
+
 def test_demo_data_loads(app_ctx, make_user):
     from faker import Faker
 

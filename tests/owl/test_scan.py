@@ -233,3 +233,19 @@ def test_periodic_job_is_registered_and_runs(app_ctx, make_permit):
     make_permit(days_left=1, today=services.wib_today())
     assert owl_jobs.permit_scan()["queued"] == 1
     assert owl_jobs.permit_scan()["queued"] == 0
+
+
+def test_the_last_day_to_apply_skips_the_offices_closed_days(
+    make_foreigner, make_permit, today, run_jobs, mail_sink
+):
+    """The permit expires on Sunday 27 December 2026; the Friday before is Christmas, a day the
+    office is closed: the foreigner is told to apply by Thursday the 24th."""
+    settings.set_holidays([(dt.date(2026, 12, 25), "Natal")])
+    f = make_foreigner(email="olivia@mail.example", language="en")
+    make_permit(f, days_left=30)
+    services.run_permit_scan(today)
+    run_jobs()
+    [msg] = mail_sink.wait_for(1)
+    text = mail_sink.text_of(msg).replace("\r\n", "\n")
+    assert "You can apply for an extension now, until 24 December 2026" in text
+    assert "24 Desember 2026" in text and "25 Desember 2026" not in text
