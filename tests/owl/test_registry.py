@@ -122,17 +122,20 @@ def test_permit_form_rejects_bad_dates_and_duplicates(
     assert Permit.get(Permit.permit_number == "2C26NEW0000001").status == "active"
 
 
+SETTINGS_FORM = {
+    "lead_ITK": "14, 7, 1",
+    "lead_ITAS": "90 60 30 14 7 1",
+    "lead_ITAP": "60,30",
+    "overstay_rate": "1000000",
+    "escalation_days": "60",
+    "service_standard_days": "4",
+}
+
+
 def test_settings_page_adds_lead_times_from_today(client, login_as, make_user, app_ctx):
     login_as(make_user("admin"))
     page = "/owl/settings"
-    data = {
-        "lead_ITK": "14, 7, 1",
-        "lead_ITAS": "90 60 30 14 7 1",
-        "lead_ITAP": "60,30",
-        "overstay_rate": "1000000",
-        "escalation_days": "60",
-        "service_standard_days": "4",
-    }
+    data = dict(SETTINGS_FORM)
     bad = client.post_form(page, {**data, "lead_ITAS": "60, soon"}, token_from=page)
     assert bad.status_code == 422
     assert client.post_form(page, data, token_from=page).status_code == 303
@@ -148,12 +151,7 @@ def test_settings_page_keeps_the_offices_closed_days(client, login_as, make_user
     login_as(make_user("admin"))
     page = "/owl/settings"
     data = {
-        "lead_ITK": "14, 7, 1",
-        "lead_ITAS": "60, 30",
-        "lead_ITAP": "60, 30",
-        "overstay_rate": "1000000",
-        "escalation_days": "60",
-        "service_standard_days": "3",
+        **SETTINGS_FORM,
         "public_holidays": "2026-12-25 Natal\n\n24/12/2026 Cuti bersama Natal\n1-1-2027",
     }
     bad = client.post_form(
