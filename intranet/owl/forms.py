@@ -323,7 +323,7 @@ def parse_holidays(text):
             continue
         match = HOLIDAY_LINE_RE.match(line)
         try:
-            entries.append((_holiday_date(match), (match["note"] or "").strip()[:100]))
+            entries.append((_holiday_date(match), (match["note"] or "").strip()))
         except (TypeError, ValueError):  # no match, or no such day (2026-02-30)
             bad.append(number)
     if bad:
@@ -342,6 +342,11 @@ def parse_holidays(text):
             _l("At most %(count)d days; remove past years first.", count=MAX_HOLIDAYS)
         )
     return entries
+
+
+def holidays_text(entries):
+    """The textarea's text for [(date, note)]: what ``parse_holidays`` reads back."""
+    return "\n".join(f"{day.isoformat()} {note}".rstrip() for day, note in entries)
 
 
 class SettingsForm(OwlForm):

@@ -33,6 +33,7 @@ from .forms import (
     ResolveDisruptionForm,
     SettingsForm,
     StatusForm,
+    holidays_text,
 )
 from .models import (
     OPEN_APPLICATION_STATUSES,
@@ -1143,9 +1144,7 @@ def edit_settings():
         form.overstay_rate.data = settings.overstay_rate()
         form.escalation_days.data = settings.escalation_days()
         form.service_standard_days.data = settings.service_standard_days()
-        form.public_holidays.data = "\n".join(
-            f"{day.isoformat()} {note}".rstrip() for day, note in settings.holiday_entries()
-        )
+        form.public_holidays.data = holidays_text(settings.holiday_entries())
     elif form.validate_on_submit():
         from ..extensions import transaction
 
