@@ -36,6 +36,49 @@
       window.location.assign(d.xhr.responseURL || d.pathInfo.requestPath);
     }
   });
+  // After an inline action (intranet/core/live.py): the server names, in HX-Trigger-After-Settle,
+  // the control to focus next and the sentence for the polite live region (#live-status in
+  // base.html). Without it the swapped-out button took the focus with it, to <body>.
+  function focusable(el) {
+    if (!el.matches("a[href], button, input, select, textarea, [tabindex]")) {
+      el.setAttribute("tabindex", "-1");
+    }
+    return el;
+  }
+  function focusTarget(d) {
+    var found = null;
+    if (d.focus) {
+      var all = Array.prototype.slice.call(document.querySelectorAll(d.focus));
+      var mark = d.after ? document.querySelector(d.after) : null;
+      if (mark) {
+        var follows = Node.DOCUMENT_POSITION_FOLLOWING;
+        var later = all.filter(function (el) {
+          return !mark.contains(el) && (mark.compareDocumentPosition(el) & follows);
+        });
+        var earlier = all.filter(function (el) {
+          return !mark.contains(el) && !(mark.compareDocumentPosition(el) & follows);
+        });
+        found = later[0] || earlier[earlier.length - 1] || null;
+      } else {
+        found = all[0] || null;
+      }
+    }
+    if (!found && d.fallback) found = document.querySelector(d.fallback);
+    return found;
+  }
+  function announce(message) {
+    var region = document.getElementById("live-status");
+    if (!region || !message) return;
+    // emptied first, so that the same sentence twice in a row is announced twice
+    region.textContent = "";
+    window.setTimeout(function () { region.textContent = message; }, 50);
+  }
+  document.addEventListener("intranet:after-swap", function (evt) {
+    var d = evt.detail || {};
+    var target = focusTarget(d);
+    if (target) focusable(target).focus();
+    announce(d.message);
+  });
   // Boosted navigation keeps <body>: after a swap, refresh the CSRF header from the new page's
   // hidden inputs, in case the token changed.
   document.addEventListener("htmx:afterSettle", function () {
