@@ -4,6 +4,7 @@ import csv
 import datetime as dt
 import io
 import os
+from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -21,6 +22,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..audit.services import record
+from ..core.live import after_swap
 from ..core.responses import (
     is_fragment_request,
     redirect_to,
@@ -412,7 +414,7 @@ def decide(submission_id):
     me = _me()
     require(services.can_review(me, submission, submission.employee))
     form = DecisionForm()
-    error = None
+    error = done = None
     if form.validate_on_submit():
         if form.version.data and form.version.data != submission.version:
             error = _("This deliverable was revised meanwhile; look at the new version first.")
@@ -424,13 +426,14 @@ def decide(submission_id):
             except services.CempakaError as exc:
                 error = exc.message
             else:
-                if not is_fragment_request():  # an htmx caller sees the swapped row
-                    messages = {
-                        "approved": _("Approved: %(title)s", title=submission.title),
-                        "revision": _("Revision requested: %(title)s", title=submission.title),
-                        "rejected": _("Rejected: %(title)s", title=submission.title),
-                    }
-                    flash(messages[submission.status], "success")
+                messages = {
+                    "approved": _("Approved: %(title)s", title=submission.title),
+                    "revision": _("Revision requested: %(title)s", title=submission.title),
+                    "rejected": _("Rejected: %(title)s", title=submission.title),
+                }
+                done = messages[submission.status]
+                if not is_fragment_request():  # an htmx caller hears it (core/live.py)
+                    flash(done, "success")
     else:
         error = "; ".join(str(e) for errors in form.errors.values() for e in errors)
     if not is_fragment_request():
@@ -443,10 +446,31 @@ def decide(submission_id):
     [row] = presenters.queue_rows(
         [services.queue_row(submission_id)], error=error, comment=form.comment.data or ""
     )
-    context = dict(row=row)
-    if error:
-        return render_invalid("cempaka/_queue_row.html", **context)
-    return render("cempaka/_queue_row.html", **context)
+    row_id = f"#sub-{submission_id}"
+    if error:  # the row keeps its form, the message beside the comment (role="alert")
+        response = render_invalid("cempaka/_queue_row.html", row=row)
+        return after_swap(response, focus=f"{row_id} textarea", fallback=row_id)
+    # the queue's count with the row (out of band), counted with the page's filters
+    _rows, pending_count, _more = services.review_queue(me, _page_filters(), 1, 1)
+    response = render("cempaka/_queue_row.html", row=row, pending_count=pending_count)
+    # the keyboard goes on to the next pending row's first decision (or the count)
+    return after_swap(
+        response,
+        done,
+        focus=".cempaka-decision button[name=decision]",
+        after=row_id,
+        fallback="#pending-count",
+    )
+
+
+def _page_filters():
+    """The filters of the queue page an inline decision came from (htmx sends its address),
+    read as the queue reads them."""
+    url = urlsplit(request.headers.get("HX-Current-URL") or "")
+    if url.path != url_for("cempaka.review_queue"):
+        return services.QueueFilters()
+    with current_app.test_request_context(url.path, query_string=url.query):
+        return _queue_filters(None)
 
 
 @bp.post("/review/approve")

@@ -162,3 +162,126 @@ def test_review_inline_then_resubmit_and_emails(
     assert len(to_employee) == 2, [m["Subject"] for m in messages]
     texts = " ".join(mail_sink.text_of(m) for m in to_employee)
     assert "Laporan verifikasi paspor" in texts and "Lampirkan daftar hadir rapat." in texts
+
+
+def _focus(page):
+    """(row id, button value) of the focused control, or its id outside a row."""
+    return page.evaluate(
+        "() => { const a = document.activeElement; const row = a.closest('tr');"
+        " return row ? [row.id, a.value] : [a.id, null]; }"
+    )
+
+
+def _wait_focus(page, expected):
+    page.wait_for_function(
+        "([row, value]) => { const a = document.activeElement; const r = a.closest('tr');"
+        " return r ? r.id === row && a.value === value : a.id === row; }",
+        arg=list(expected),
+    )
+    assert _focus(page) == list(expected)
+
+
+def _wait_announced(page, text):
+    page.wait_for_function(
+        "(t) => document.getElementById('live-status').textContent === t", arg=text
+    )
+
+
+def _wait_count(page, text):
+    page.wait_for_function(
+        "(t) => document.getElementById('pending-count').textContent.trim() === t", arg=text
+    )
+
+
+def test_review_by_keyboard_focus_goes_on_count_follows_and_is_announced(
+    browser, live_server, english, make_submission
+):
+    office = english
+    subs = [make_submission(office.emp, title=f"Laporan {n}") for n in "ABCD"]
+    a, b, c, d = (f"sub-{s.id}" for s in subs)
+    context = _context(browser, live_server)
+    page = context.new_page()
+    browser_login(page, office.boss.email)
+    page.goto("/cempaka/review")
+    assert page.inner_text("#pending-count") == "4 deliverables waiting for your decision"
+
+    # approve A: the keyboard goes on to B's first decision, the count drops
+    page.focus(f"#{a} button[value=approved]")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(f"#{a}[data-status=approved]")
+    _wait_focus(page, (b, "approved"))
+    _wait_announced(page, "Approved: Laporan A")
+    _wait_count(page, "3 deliverables waiting for your decision")
+
+    # ask a revision of B (Tab from Approve to Revise): refused without a comment, the keyboard
+    # is put in B's comment field
+    page.keyboard.press("Tab")
+    assert _focus(page) == [b, "revision"]
+    page.keyboard.press("Enter")
+    page.wait_for_function(f"() => document.activeElement.id === 'comment-{subs[1].id}'")
+    assert "Write a comment" in page.inner_text(f"#{b} [role=alert]")
+    page.keyboard.type("Lampirkan daftar hadir.")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    assert _focus(page) == [b, "revision"]
+    page.keyboard.press("Enter")
+    page.wait_for_selector(f"#{b}[data-status=revision]")
+    _wait_focus(page, (c, "approved"))
+    _wait_announced(page, "Revision requested: Laporan B")
+    _wait_count(page, "2 deliverables waiting for your decision")
+
+    # reject C with a comment typed in the field before the buttons
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.type("Berkas salah.")
+    for _ in range(3):
+        page.keyboard.press("Tab")
+    assert _focus(page) == [c, "rejected"]
+    page.keyboard.press("Enter")
+    page.wait_for_selector(f"#{c}[data-status=rejected]")
+    _wait_focus(page, (d, "approved"))
+    _wait_announced(page, "Rejected: Laporan C")
+    _wait_count(page, "1 deliverable waiting for your decision")
+    assert Submission.get_by_id(subs[2].id).decision_comment == "Berkas salah."
+
+    # the last one: nothing is left to decide, the keyboard lands on the count
+    page.keyboard.press("Enter")
+    page.wait_for_selector(f"#{d}[data-status=approved]")
+    _wait_focus(page, ("pending-count", None))
+    _wait_announced(page, "Approved: Laporan D")
+    _wait_count(page, "0 deliverables waiting for your decision")
+    assert [Submission.get_by_id(s.id).status for s in subs] == [
+        "approved",
+        "revision",
+        "rejected",
+        "approved",
+    ]
+    context.close()
+
+
+def test_review_count_follows_the_filters_and_bulk_approve(
+    browser, live_server, english, make_submission
+):
+    office = english
+    mine = [make_submission(office.emp, title=f"Laporan Dewi {n}") for n in range(3)]
+    others = [make_submission(office.emp2, title=f"Laporan Agus {n}") for n in range(2)]
+    context = _context(browser, live_server)
+    page = context.new_page()
+    page.on("dialog", lambda d: d.accept())
+    browser_login(page, office.boss.email)
+    # filtered to one employee: the count after a decision is that employee's
+    page.goto(f"/cempaka/review?employee={office.emp.id}")
+    assert page.inner_text("#pending-count") == "3 deliverables waiting for your decision"
+    page.click(f"#sub-{mine[0].id} button[value=approved]")
+    page.wait_for_selector(f"#sub-{mine[0].id}[data-status=approved]")
+    _wait_count(page, "2 deliverables waiting for your decision")
+
+    # bulk approve from the whole queue
+    page.goto("/cempaka/review")
+    assert page.inner_text("#pending-count") == "4 deliverables waiting for your decision"
+    for s in mine[1:]:
+        page.check(f"#sub-{s.id} input[name=ids]")
+    page.click("#bulk-approve")
+    _wait_count(page, "2 deliverables waiting for your decision")  # Agus's two
+    assert [Submission.get_by_id(s.id).status for s in mine] == ["approved"] * 3
+    assert [Submission.get_by_id(s.id).status for s in others] == ["pending"] * 2
+    context.close()
