@@ -4,6 +4,7 @@ from flask_wtf.file import FileField
 from wtforms import (
     DateField,
     HiddenField,
+    IntegerField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -15,8 +16,10 @@ from wtforms.validators import (
     DataRequired,
     InputRequired,
     Length,
+    NumberRange,
     Optional,
     Regexp,
+    StopValidation,
     ValidationError,
 )
 
@@ -123,3 +126,36 @@ class NoteForm(FlaskForm):
         _l("Note"),
         validators=[DataRequired(_l("Write the note first.")), Length(max=4000)],
     )
+
+
+_MINUTES = _l("Give a whole number from 1 to 240.")
+
+
+class MinutesField(IntegerField):
+    """Whole minutes, 1 to 240; text that is no number gets the same one message (WTForms' own
+    "Not a valid integer value." is English)."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        validators = validators or [
+            InputRequired(_l("Give a number of minutes.")),
+            NumberRange(min=1, max=240, message=_MINUTES),
+        ]
+        super().__init__(label, validators, **kwargs)
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            raise ValueError(_MINUTES) from None
+
+    def pre_validate(self, form):
+        if self.process_errors:  # said once, by process_formdata
+            raise StopValidation()
+
+
+class BoardSettingsForm(FlaskForm):
+    """When the board marks a counter late (anggrek.settings)."""
+
+    calling_late_minutes = MinutesField(_l("Calling one ticket for longer than (minutes)"))
+    interview_late_minutes = MinutesField(_l("Interviewing past the service standard of (minutes)"))

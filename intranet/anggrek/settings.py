@@ -9,11 +9,16 @@ import time
 
 from flask import current_app
 
-from ..core.models import get_setting
+from ..core.models import get_setting, set_setting
 
 DEFAULTS = {
     # Seconds between two refreshes of the live board.
     "board_poll_seconds": 2,
+    # The board marks a counter late when it has been calling one ticket for longer than this
+    # (minutes: the applicant is not coming, or did not hear) ...
+    "calling_late_minutes": 5,
+    # ... or interviewing one applicant for longer than the service standard (minutes).
+    "interview_late_minutes": 15,
     # A ticket may be rated for this many days after it was finished.
     "survey_window_days": 2,
     # Survey submissions allowed per IP address per window (public form, rate-limited).
@@ -44,3 +49,11 @@ def setting(name):
     if value is _MISSING:
         return current_app.config.get(f"ANGGREK_{name.upper()}", DEFAULTS[name])
     return value
+
+
+def save(values):
+    """Store office settings ``{name: value}``. This process forgets its cached copies at once;
+    other processes read the new values within ``CACHE_SECONDS``."""
+    for name, value in values.items():
+        set_setting(f"anggrek.{name}", value)
+    current_app.extensions.get("anggrek_settings", {}).clear()

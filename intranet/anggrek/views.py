@@ -23,11 +23,21 @@ from markupsafe import Markup, escape
 from peewee import JOIN
 
 from ..core.filters import format_number
+from ..core.live import after_swap
 from ..core.responses import is_fragment_request, redirect_to, render, render_invalid
 from ..people.models import Unit, User
 from ..policy import admits, policy_for, public, require, roles
 from . import clock, flags, ikm, metrics, services, survey, uploads
-from .forms import CounterForm, FlagForm, FlagStatusForm, IssueTicketForm, NoteForm, SurveyForm
+from . import settings as anggrek_settings
+from .forms import (
+    BoardSettingsForm,
+    CounterForm,
+    FlagForm,
+    FlagStatusForm,
+    IssueTicketForm,
+    NoteForm,
+    SurveyForm,
+)
 from .labels import (
     CATEGORY_LABELS,
     COUNTER_STATE_LABELS,
@@ -123,6 +133,7 @@ TABS = [
     ("anggrek.show_satisfaction", _l("Satisfaction")),
     ("anggrek.list_flags", _l("Flags")),
     ("anggrek.list_counters", _l("Counters")),
+    ("anggrek.edit_settings", _l("Settings")),
 ]
 
 
@@ -219,20 +230,65 @@ def console_queue():
     return render("anggrek/_queue.html", **_queue_context())
 
 
+# After a step the keyboard focus goes to the console's next step (core/live.py): the button
+# pressed has been swapped out with the old console.
+_CONSOLE_FOCUS = {
+    "idle": "#call-next",
+    "calling": "#start-interview",
+    "interviewing": "#finish-served",
+    None: "#open-counters button",
+}
+
+
+def _step_message(context):
+    """The sentence announced after a step: what the event just recorded did."""
+    if context["state"] is None:
+        return _("Counter closed")
+    event = context["recent"][0] if context["recent"] else None
+    if event is None:
+        return None
+    number = event.ticket.number if event.ticket_id else ""
+    if event.kind == "open":
+        return _("%(counter)s opened", counter=context["state"].counter.name)
+    if event.kind == "call":
+        return _("Ticket %(number)s called", number=number)
+    if event.kind == "recall":
+        return _("Ticket %(number)s called again", number=number)
+    if event.kind == "start":
+        return _("Interview with ticket %(number)s started", number=number)
+    if event.kind == "finish":
+        return _(
+            "Ticket %(number)s finished: %(outcome)s",
+            number=number,
+            outcome=OUTCOME_LABELS.get(event.outcome, event.outcome),
+        )
+    return None
+
+
+def _console_fragment(context, status=200, message=None):
+    response = render("anggrek/_console.html", _status=status, **context)
+    state = context["state"]
+    return after_swap(
+        response,
+        message,
+        focus=_CONSOLE_FOCUS.get(state.state if state else None),
+        fallback="#console-title",
+    )
+
+
 def _console_step(counter_id, step):
     counter = Counter.get_or_none(Counter.id == counter_id)
     require(counter is not None)
     try:
         step(counter)
     except StepRefused as exc:
-        if is_fragment_request():
-            return render(
-                "anggrek/_console.html", _status=exc.status, **_console_context(error=exc.message)
-            )
+        if is_fragment_request():  # the message is in the console, with role="alert"
+            return _console_fragment(_console_context(error=exc.message), status=exc.status)
         flash(str(exc.message), "danger")
         return redirect_to(url_for("anggrek.show_console"))
     if is_fragment_request():
-        return render("anggrek/_console.html", **_console_context())
+        context = _console_context()
+        return _console_fragment(context, message=_step_message(context))
     return redirect_to(url_for("anggrek.show_console"))
 
 
@@ -292,8 +348,8 @@ def finish_ticket(counter_id):
 # for every supervisor's screen); text is escaped here, once.
 _BOARD_CARD = (
     '    <div class="col-sm-6 col-lg-4 col-xl-3">\n'
-    '      <div class="card h-100 anggrek-counter anggrek-counter-{state}" data-counter="{code}"'
-    ' data-state="{state}" data-ticket="{ticket}">\n'
+    '      <div class="card h-100 anggrek-counter anggrek-counter-{state}{late_class}"'
+    ' data-counter="{code}" data-state="{state}" data-ticket="{ticket}" data-late="{late_flag}">\n'
     '        <div class="card-body py-2">\n'
     '          <div class="d-flex justify-content-between align-items-center">\n'
     '            <span class="fw-semibold">{name}</span>\n'
@@ -303,13 +359,18 @@ _BOARD_CARD = (
     '          <div class="small text-muted">{officer}</div>\n'
     '          <div class="d-flex justify-content-between align-items-end mt-1">\n'
     '            <span class="fs-4 fw-semibold" data-role="ticket">{ticket}</span>\n'
-    "            {time}\n"
+    "            <span>{late}{time}</span>\n"
     "          </div>\n"
     "        </div>\n"
     "      </div>\n"
     "    </div>\n"
 )
 _BOARD_TIME = '<span class="small" title="{title}" data-role="time">{value}</span>'
+# Late (anggrek.settings calling_late_minutes, interview_late_minutes): said in words, not by the
+# colour alone, with the minutes past the limit.
+_BOARD_LATE = (
+    '<span class="badge anggrek-late me-1" title="{title}" data-role="late">{label}</span>'
+)
 
 
 def _board_texts():
@@ -322,6 +383,11 @@ def _board_texts():
             "states": {key: escape(str(label)) for key, label in COUNTER_STATE_LABELS.items()},
             "no_officer": escape(_("No officer")),
             "time_title": escape(_("Time in this state")),
+            "late": escape(_("Late by %(minutes)s min")),
+            "late_title": {
+                "calling": escape(_("Calling for longer than %(minutes)s minutes")),
+                "interviewing": escape(_("Interviewing past the %(minutes)s-minute standard")),
+            },
             "services": [
                 (key, prefix, str(label)) for key, (prefix, label, _p) in SERVICES.items()
             ],
@@ -329,25 +395,42 @@ def _board_texts():
     return texts
 
 
-def _board_cards(rows, now, texts):
+def late_limits():
+    """Seconds a counter may stay in a state before the board marks it late."""
+    return {
+        "calling": int(setting("calling_late_minutes")) * 60,
+        "interviewing": int(setting("interview_late_minutes")) * 60,
+    }
+
+
+def _board_cards(rows, now, texts, limits):
     states = texts["states"]
     out = []
     for row in rows:
         state = escape(row.state)
         ticket = escape(row.ticket or "")
-        time_html = ""
+        time_html = late_html = ""
         if row.state != "closed":
-            time_html = _BOARD_TIME.format(
-                title=texts["time_title"], value=duration((now - row.since).total_seconds())
-            )
+            seconds = (now - row.since).total_seconds()
+            time_html = _BOARD_TIME.format(title=texts["time_title"], value=duration(seconds))
+            limit = limits.get(row.state)
+            if limit is not None and seconds > limit:
+                over = -(-int(seconds - limit) // 60)  # whole minutes past the limit, rounded up
+                late_html = _BOARD_LATE.format(
+                    title=texts["late_title"][row.state] % {"minutes": limit // 60},
+                    label=texts["late"] % {"minutes": over},
+                )
         out.append(
             _BOARD_CARD.format(
                 state=state,
+                late_class=" anggrek-counter-late" if late_html else "",
+                late_flag="1" if late_html else "0",
                 code=escape(row.code),
                 ticket=ticket,
                 name=escape(row.name),
                 label=states.get(row.state) or state,
                 officer=escape(row.officer) if row.officer else texts["no_officer"],
+                late=late_html,
                 time=time_html,
             )
         )
@@ -366,7 +449,7 @@ def _board_context():
     ]
     longest = duration((now - queue["oldest"]).total_seconds()) if queue["oldest"] else "—"
     return dict(
-        cards_html=_board_cards(services.board_rows(), now, texts),
+        cards_html=_board_cards(services.board_rows(), now, texts, late_limits()),
         waiting_total=queue["total"],
         waiting=waiting,
         longest=longest,
@@ -675,6 +758,35 @@ def show_satisfaction():
         users=users,
         grades=ikm.GRADES,
     )
+
+
+# ----- settings -------------------------------------------------------------------------------
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@roles(*COUNTER_ADMINS)
+def edit_settings():
+    form = BoardSettingsForm()
+    if request.method == "GET":
+        for name in BOARD_SETTINGS:
+            getattr(form, name).data = int(setting(name))
+        return render("anggrek/settings.html", form=form)
+    if not form.validate_on_submit():
+        return render_invalid("anggrek/settings.html", form=form)
+    from ..audit.services import record
+    from ..extensions import transaction
+
+    values = {name: getattr(form, name).data for name in BOARD_SETTINGS}
+    with transaction():
+        anggrek_settings.save(values)
+        record(
+            "anggrek.settings_changed", object_type="Setting", object_id="anggrek", detail=values
+        )
+    flash(_("Si Anggrek settings were saved."), "success")
+    return redirect_to(url_for("anggrek.edit_settings"))
+
+
+BOARD_SETTINGS = ("calling_late_minutes", "interview_late_minutes")
 
 
 # ----- counters and their QR codes ------------------------------------------------------------

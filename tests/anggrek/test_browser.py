@@ -126,3 +126,53 @@ def test_officer_shift_seen_live_on_the_board_and_in_metrics(
         )
     finally:
         board_context.close()
+
+
+def _focused_id(page):
+    return page.evaluate("() => document.activeElement && document.activeElement.id")
+
+
+def _expect_after_swap(page, focused, announced):
+    """The keyboard is on the console's next step and the live region says what happened."""
+    page.wait_for_function("(id) => document.activeElement.id === id", arg=focused)
+    page.wait_for_function(
+        "(text) => document.getElementById('live-status').textContent === text", arg=announced
+    )
+
+
+def test_console_steps_by_keyboard_keep_the_focus_and_are_announced(
+    live_server, page, make_counter, make_officer, clock
+):
+    make_counter(name="Loket 1")
+    officer = make_officer(name="Rina Petugas", email="rina@test.local")
+    services.issue_ticket("paspor_baru", at=at(0))
+    services.issue_ticket("paspor_baru", at=at(0, 30))
+    clock.set(at(1))
+    browser_login(page, officer.email)
+    page.goto("/anggrek/console")
+    status = page.locator("#live-status")
+    assert status.get_attribute("role") == "status"
+    assert status.get_attribute("aria-live") == "polite"
+
+    page.focus('button[data-counter="L01"]')
+    page.keyboard.press("Enter")
+    page.wait_for_selector('#console[data-state="idle"]')
+    _expect_after_swap(page, "call-next", "Loket 1 dibuka")
+
+    page.keyboard.press("Enter")  # call next ticket
+    page.wait_for_selector('#console[data-state="calling"]')
+    _expect_after_swap(page, "start-interview", "Tiket A001 dipanggil")
+
+    page.keyboard.press("Enter")  # start interview
+    page.wait_for_selector('#console[data-state="interviewing"]')
+    _expect_after_swap(page, "finish-served", "Wawancara tiket A001 dimulai")
+
+    page.keyboard.press("Enter")  # finish: served
+    page.wait_for_selector('#console[data-state="idle"]')
+    _expect_after_swap(page, "call-next", "Tiket A001 selesai: Terlayani")
+
+    # the next applicant: the keyboard never left the console
+    page.keyboard.press("Enter")
+    page.wait_for_selector('#console[data-state="calling"]')
+    _expect_after_swap(page, "start-interview", "Tiket A002 dipanggil")
+    assert page.inner_text("#current-ticket") == "A002"
