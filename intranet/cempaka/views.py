@@ -4,7 +4,7 @@ import csv
 import datetime as dt
 import io
 import os
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from flask import (
     Blueprint,
@@ -20,6 +20,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from werkzeug.datastructures import MultiDict
 
 from ..audit.services import record
 from ..core.live import after_swap
@@ -74,9 +75,9 @@ def _page():
         return 1
 
 
-def _date_arg(name):
+def _date_arg(name, args=None):
     try:
-        return dt.date.fromisoformat(request.args.get(name) or "")
+        return dt.date.fromisoformat((request.args if args is None else args).get(name) or "")
     except ValueError:
         return None
 
@@ -330,22 +331,24 @@ def download_file(file_id):
 # ----- supervisor: review queue ----------------------------------------------------------------
 
 
-def _queue_filters(me):
+def _queue_filters(me, args=None):
+    """The queue's filters from the query string (``args``: another page's, parsed)."""
+    args = request.args if args is None else args
     f = services.QueueFilters()
     try:
-        f.employee_id = int(request.args.get("employee") or 0) or None
+        f.employee_id = int(args.get("employee") or 0) or None
     except ValueError:
         f.employee_id = None
-    status = request.args.get("status", "")
+    status = args.get("status", "")
     f.status = status if status in STATUSES else ""
     try:
-        flag = int(request.args.get("flag") or 0)
+        flag = int(args.get("flag") or 0)
     except ValueError:
         flag = 0
     f.flag = flag if flag in FLAG_BITS or flag == -1 else 0
-    f.date_from = _date_arg("from")
-    f.date_to = _date_arg("to")
-    f.q = (request.args.get("q") or "").strip()[:100]
+    f.date_from = _date_arg("from", args)
+    f.date_to = _date_arg("to", args)
+    f.q = (args.get("q") or "").strip()[:100]
     return f
 
 
@@ -469,8 +472,7 @@ def _page_filters():
     url = urlsplit(request.headers.get("HX-Current-URL") or "")
     if url.path != url_for("cempaka.review_queue"):
         return services.QueueFilters()
-    with current_app.test_request_context(url.path, query_string=url.query):
-        return _queue_filters(None)
+    return _queue_filters(None, MultiDict(parse_qsl(url.query, keep_blank_values=True)))
 
 
 @bp.post("/review/approve")

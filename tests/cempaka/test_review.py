@@ -404,3 +404,58 @@ def test_remembered_rows_follow_every_change_of_the_row(client, office, sign_in,
     assert 'name="decision"' not in decided and "Bagus" in decided
     sign_in(office.emp)
     assert "Bagus" in row("/cempaka/mine", "mine")
+
+
+def test_inline_decision_answers_the_new_count_focus_and_announcement(
+    client, office, english, sign_in, make_submission
+):
+    """The row comes with the queue's count out of band, counted with the page's filters (htmx
+    sends the page's address), and names the next control and the sentence to announce."""
+    import json
+
+    mine = [make_submission(office.emp, title=f"Laporan Dewi {n}") for n in range(3)]
+    make_submission(office.emp2, title="Laporan Agus")
+    titled = make_submission(office.emp, title="Rapat dengan Pak Núñez")
+    sign_in(office.boss)
+
+    def decide(sub, page, decision="approved", comment=""):
+        return client.post_form(
+            f"/cempaka/review/{sub.id}",
+            {"decision": decision, "comment": comment},
+            htmx=True,
+            token_from="/home",
+            headers={"HX-Current-URL": f"http://localhost{page}"},
+        )
+
+    def count(response):
+        html = response.get_data(as_text=True)
+        match = re.search(r'<template><p [^>]*id="pending-count"[^>]*>([^<]*)</p></template>', html)
+        assert match and 'hx-swap-oob="true"' in html, html
+        return match.group(1)
+
+    r = decide(mine[0], "/cempaka/review")
+    assert r.status_code == 200
+    assert count(r) == "4 deliverables waiting for your decision"
+    [(event, detail)] = json.loads(r.headers["HX-Trigger-After-Settle"]).items()
+    assert event == "intranet:after-swap"
+    assert detail == {
+        "message": "Approved: Laporan Dewi 0",
+        "focus": ".cempaka-decision button[name=decision]",
+        "after": f"#sub-{mine[0].id}",
+        "fallback": "#pending-count",
+    }
+    # the page was filtered to one employee: her count
+    r = decide(mine[1], f"/cempaka/review?employee={office.emp.id}&q=")
+    assert count(r) == "2 deliverables waiting for your decision"
+    # a title beyond ASCII reaches the announcement intact (the header is ASCII JSON)
+    r = decide(titled, "/cempaka/review", decision="rejected", comment="Salah berkas.")
+    assert r.headers["HX-Trigger-After-Settle"].isascii()
+    announced = json.loads(r.headers["HX-Trigger-After-Settle"])["intranet:after-swap"]
+    assert announced["message"] == "Rejected: Rapat dengan Pak Núñez"
+    assert count(r) == "2 deliverables waiting for your decision"
+    # refused: the row keeps its form; the keyboard goes to its comment field, no count
+    r = decide(mine[2], "/cempaka/review", decision="revision")
+    assert r.status_code == 422
+    refused = json.loads(r.headers["HX-Trigger-After-Settle"])["intranet:after-swap"]
+    assert refused == {"focus": f"#sub-{mine[2].id} textarea", "fallback": f"#sub-{mine[2].id}"}
+    assert "pending-count" not in r.get_data(as_text=True)
