@@ -265,25 +265,26 @@ def _step_message(context):
     return None
 
 
-def _console_fragment(context, status=200, message=None):
+def _console_fragment(context, status=200, message=None, focus=None):
     response = render("anggrek/_console.html", _status=status, **context)
     state = context["state"]
     return after_swap(
         response,
         message,
-        focus=_CONSOLE_FOCUS.get(state.state if state else None),
+        focus=focus or _CONSOLE_FOCUS.get(state.state if state else None),
         fallback="#console-title",
     )
 
 
-def _console_step(counter_id, step):
+def _console_step(counter_id, step, refused_focus=None):
     counter = Counter.get_or_none(Counter.id == counter_id)
     require(counter is not None)
     try:
         step(counter)
     except StepRefused as exc:
         if is_fragment_request():  # the message is in the console, with role="alert"
-            return _console_fragment(_console_context(error=exc.message), status=exc.status)
+            context = _console_context(error=exc.message)
+            return _console_fragment(context, status=exc.status, focus=refused_focus)
         flash(str(exc.message), "danger")
         return redirect_to(url_for("anggrek.show_console"))
     if is_fragment_request():
@@ -315,8 +316,12 @@ def close_counter(counter_id):
 @roles("loket")
 def call_ticket(counter_id):
     number = (request.form.get("number") or "").strip()
-    if number:
-        return _console_step(counter_id, lambda c: services.call_ticket(c, me(), number))
+    if number:  # refused (no such ticket waiting): back to the number, to correct it
+        return _console_step(
+            counter_id,
+            lambda c: services.call_ticket(c, me(), number),
+            refused_focus="#call-number",
+        )
     return _console_step(counter_id, lambda c: services.call_next(c, me()))
 
 

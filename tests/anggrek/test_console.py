@@ -333,3 +333,48 @@ def test_console_steps_on_unknown_counters_are_404(client, login_as, make_office
         client.post_form("/anggrek/console/999/call", htmx=True, token_from="/home").status_code
         == 404
     )
+
+
+def test_console_steps_name_the_next_control_and_what_to_announce(
+    client, login_as, make_counter, make_officer, clock
+):
+    """Each step's fragment says where the keyboard goes next and what happened (core/live.py),
+    in the officer's language; a refusal keeps the keyboard where it can be corrected."""
+    import json
+
+    counter = make_counter(name="Loket 1")
+    login_as(make_officer(language="en"))
+
+    def step(action, **data):
+        r = client.post_form(
+            f"/anggrek/console/{counter.id}/{action}", data, htmx=True, token_from="/home"
+        )
+        return r.status_code, json.loads(r.headers["HX-Trigger-After-Settle"])[
+            "intranet:after-swap"
+        ]
+
+    assert step("open") == (
+        200,
+        {"message": "Loket 1 opened", "focus": "#call-next", "fallback": "#console-title"},
+    )
+    status, detail = step("call")  # nobody waits: the message is in the console (role=alert)
+    assert (status, detail.get("message"), detail["focus"]) == (409, None, "#call-next")
+    status, detail = step("call", number="A999")
+    assert (status, detail["focus"]) == (422, "#call-number")  # no such ticket
+    services.issue_ticket("paspor_baru", at=at(0))
+    ticket_id = Ticket.get(Ticket.number == "A001").id
+    assert step("call")[1]["message"] == "Ticket A001 called"
+    assert step("recall", ticket_id=ticket_id)[1] == {
+        "message": "Ticket A001 called again",
+        "focus": "#start-interview",
+        "fallback": "#console-title",
+    }
+    status, detail = step("start", ticket_id=ticket_id)
+    assert (detail["message"], detail["focus"]) == (
+        "Interview with ticket A001 started",
+        "#finish-served",
+    )
+    status, detail = step("finish", ticket_id=ticket_id, outcome="referred")
+    assert (detail["message"], detail["focus"]) == ("Ticket A001 finished: Referred", "#call-next")
+    status, detail = step("close")
+    assert (detail["message"], detail["focus"]) == ("Counter closed", "#open-counters button")
