@@ -364,8 +364,9 @@ _BOARD_CARD = (
     '          <div class="small text-muted">{officer}</div>\n'
     '          <div class="d-flex justify-content-between align-items-end mt-1">\n'
     '            <span class="fs-4 fw-semibold" data-role="ticket">{ticket}</span>\n'
-    "            <span>{late}{time}</span>\n"
+    "            {time}\n"
     "          </div>\n"
+    "{late}"
     "        </div>\n"
     "      </div>\n"
     "    </div>\n"
@@ -374,7 +375,8 @@ _BOARD_TIME = '<span class="small" title="{title}" data-role="time">{value}</spa
 # Late (anggrek.settings calling_late_minutes, interview_late_minutes): said in words, not by the
 # colour alone, with the minutes past the limit.
 _BOARD_LATE = (
-    '<span class="badge anggrek-late me-1" title="{title}" data-role="late">{label}</span>'
+    '          <div class="text-end"><span class="badge anggrek-late" title="{title}" '
+    'data-role="late">{label}</span></div>\n'
 )
 
 
