@@ -198,3 +198,17 @@ def test_sign_in_and_out_are_audited(client, make_user):
     client.post_form("/logout", token_from="/home")
     actions = [e.action for e in AuditEntry.select().order_by(AuditEntry.id)]
     assert actions == ["auth.sign_in_failed", "auth.sign_in", "auth.sign_out"]
+
+
+def test_next_with_a_control_character_goes_home_not_500(client, make_user):
+    """A line break in `next` would make the Location header invalid (Werkzeug refuses it: 500);
+    any target with a control character is refused like a foreign one."""
+    from intranet.auth.views import safe_next
+
+    user = make_user()
+    for evil in ("/home\r\nSet-Cookie: x=1", "/home\n", "/\t/evil.example", "/a\x7fb", "/a\x85b"):
+        assert safe_next(evil) is None, repr(evil)
+        client.clear_cookies()
+        response = _login(client, user.email, next_url=evil)
+        assert response.status_code == 303 and response.headers["Location"] == "/home", repr(evil)
+        assert client.get("/home").status_code == 200  # signed in, not lost to a 500

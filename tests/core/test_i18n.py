@@ -37,3 +37,19 @@ def test_money_and_dates_formats(app):
     with app.test_request_context():
         assert wib_datetime(dt.datetime(2026, 11, 27, 3, 5)) == "27 Nov 2026 10:05 WIB"
         assert id_date(dt.date(2026, 8, 17)) == "17 Agustus 2026"
+
+
+def test_language_switch_with_a_line_break_in_next_or_referer(client):
+    """`next` (or the Referer) with CR/LF: the switch still works and lands on the home page."""
+    for data, environ in (
+        ({"lang": "en", "next": "/login\r\nX-Evil: 1"}, {}),
+        ({"lang": "en"}, {"HTTP_REFERER": "/login\nX-Evil: 1"}),  # as a server may pass it on
+    ):
+        client.clear_cookies()
+        token = client.csrf_token()
+        response = client.post(
+            "/language", data=data, headers={"X-CSRFToken": token}, environ_overrides=environ
+        )
+        assert response.status_code == 303 and response.headers["Location"] == "/"
+        assert "X-Evil" not in response.headers
+        assert "Sign in to the intranet" in client.get("/login").get_data(as_text=True)
