@@ -9,12 +9,14 @@ from intranet.people.models import UserSession
 from tests.conftest import TEST_PASSWORD
 
 
-def _login(client, login, password=TEST_PASSWORD, next_url=""):
-    page = client.get("/login" + (f"?next={next_url}" if next_url else "")).get_data(as_text=True)
+def _login(client, login, password=TEST_PASSWORD, next_url="", **request_options):
+    path = "/login" + (f"?next={next_url}" if next_url else "")
+    page = client.get(path, **request_options).get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
     return client.post(
         "/login",
         data={"csrf_token": token, "login": login, "password": password, "next": next_url},
+        **request_options,
     )
 
 
