@@ -422,7 +422,8 @@ class SettingsForm(OwlForm):
             raise ValidationError(_l("The office must close after it opens."))
 
     def validate_office_last_day(self, field):
-        if field.data < (self.office_first_day.data or 0):
+        first = self.office_first_day.data
+        if isinstance(field.data, int) and isinstance(first, int) and field.data < first:
             raise ValidationError(_l("Choose a day after the first opening day."))
 
     def validate_public_holidays(self, field):
