@@ -56,6 +56,12 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE")
+    # Strict-Transport-Security max-age in seconds (0: not sent). On in production.
+    HSTS_MAX_AGE = _int("HSTS_MAX_AGE", 0)
+    # How many reverse proxies (load balancers) in front of the app to trust for
+    # X-Forwarded-For / X-Forwarded-Proto (Werkzeug's ProxyFix). 0: the headers are ignored and
+    # the client is the connection's address; a forged X-Forwarded-For then changes nothing.
+    TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)
     SESSION_IDLE_MINUTES = _int("SESSION_IDLE_MINUTES", 60)
     SESSION_MAX_HOURS = _int("SESSION_MAX_HOURS", 12)
     REMEMBER_COOKIE_DURATION = 0
@@ -101,6 +107,7 @@ class TestConfig(Config):
 
 class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
+    HSTS_MAX_AGE = _int("HSTS_MAX_AGE", 365 * 24 * 3600)
 
     @classmethod
     def check(cls):

@@ -48,6 +48,13 @@ def create_app(config=None, **overrides):
     if isinstance(config, type) and issubclass(config, Config):
         config.check()
 
+    proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if proxies > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # The client address and scheme as the trusted load balancer(s) saw them: the sign-in
+        # and status look-up throttles count per real client, not per proxy.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
@@ -107,7 +114,13 @@ def _init_extensions(app):
     login_manager.unauthorized_handler(_unauthorized)
 
 
+_ACCEPTED = ("id", "en", "in")  # "in": the old code for Indonesian, still sent by some phones
+
+
 def _select_locale():
+    """The signed-in user's stored language; else the one chosen with the language switch (the
+    "lang" cookie); else the browser's preference between Indonesian and English; else
+    Indonesian."""
     languages = ("id", "en")
     if not has_request_context():
         return "id"  # CLI and jobs; e-mails set their recipient's language explicitly
@@ -117,6 +130,10 @@ def _select_locale():
     cookie = request.cookies.get("lang")
     if cookie in languages:
         return cookie
+    for tag, quality in request.accept_languages:  # the browser's order of preference
+        primary = tag.split("-", 1)[0].split("_", 1)[0].lower()
+        if quality > 0 and primary in _ACCEPTED:
+            return "en" if primary == "en" else "id"
     return "id"
 
 
@@ -199,6 +216,10 @@ def _register_hooks(app):
         ("X-Frame-Options", "DENY"),
         ("Permissions-Policy", "camera=(self), geolocation=(self), microphone=()"),
     )
+    hsts_max_age = int(app.config.get("HSTS_MAX_AGE") or 0)
+    if hsts_max_age > 0:
+        # Browsers heed it only over HTTPS; production serves nothing else.
+        security_headers += (("Strict-Transport-Security", f"max-age={hsts_max_age}"),)
 
     @app.after_request
     def _security_headers(response):
@@ -212,7 +233,11 @@ def _register_hooks(app):
         if request.endpoint != "static" and session.get(SESSION_KEY):
             h["Cache-Control"] = "no-store"
         # htmx: a boosted page and its fragment share a URL; keep caches apart.
-        h.add("Vary", "HX-Request")
+        response.vary.add("HX-Request")
+        if request.endpoint != "static":
+            # A page's language follows the browser's Accept-Language until one is chosen with
+            # the language switch (the "lang" cookie).
+            response.vary.update(("Accept-Language", "Cookie"))
         return response
 
     from .core.layout import Layout

@@ -22,6 +22,7 @@ from flask_login import current_user
 from markupsafe import Markup, escape
 from peewee import JOIN
 
+from ..core.args import BIG_ID_MAX, date_arg, int_arg, int_list_arg, parse_int
 from ..core.filters import format_number
 from ..core.live import after_swap
 from ..core.responses import is_fragment_request, redirect_to, render, render_invalid
@@ -160,11 +161,8 @@ def _nav():
     return tabs
 
 
-def _parse_day(value, default=None):
-    try:
-        return dt.date.fromisoformat(value) if value else (default or clock.today())
-    except ValueError:
-        return default or clock.today()
+def _day_arg(name):
+    return date_arg(name) or clock.today()
 
 
 @bp.get("/")
@@ -294,10 +292,7 @@ def _console_step(counter_id, step, refused_focus=None):
 
 
 def _ticket_id():
-    try:
-        return int(request.form.get("ticket_id", ""))
-    except ValueError:
-        return -1
+    return parse_int(request.form.get("ticket_id"), -1)
 
 
 @bp.post("/console/<int:counter_id>/open")
@@ -482,7 +477,7 @@ def board_live():
 
 
 def _tickets_context(form=None, issued=None):
-    day = _parse_day(request.args.get("day"))
+    day = _day_arg("day")
     tickets = list(
         Ticket.select(Ticket, Counter)
         .join(Counter, join_type=JOIN.LEFT_OUTER)
@@ -535,7 +530,7 @@ def _period_args():
     period = request.args.get("period", "day")
     if period not in metrics.PERIODS:
         period = "day"
-    day = _parse_day(request.args.get("date"))
+    day = _day_arg("date")
     return period, day
 
 
@@ -724,7 +719,7 @@ def show_satisfaction():
     period = request.args.get("period", "month")
     if period not in metrics.PERIODS:
         period = "month"
-    day = _parse_day(request.args.get("date"))
+    day = _day_arg("date")
     first, last = metrics.period_days(period, day)
     start, end = clock.day_bounds(first)[0], clock.day_bounds(last)[1]
     scope = _officer_scope(me())
@@ -992,8 +987,8 @@ def _picker_context(officer_id, day, chosen):
 def new_flag():
     form = _flag_form()
     if request.method == "GET":
-        form.officer.data = request.args.get("officer", type=int) or 0
-        form.day.data = _parse_day(request.args.get("day"))
+        form.officer.data = int_arg("officer", 0)
+        form.day.data = _day_arg("day")
     if form.validate_on_submit():
         upload = None
         try:
@@ -1036,12 +1031,12 @@ def new_flag():
 @roles("atasan")
 def flag_events():
     """The event picker of the flag form, reloaded when the officer or the day changes."""
-    chosen = [int(x) for x in request.args.getlist("events") if x.isdigit()]
+    chosen = int_list_arg("events", max=BIG_ID_MAX)
     return render(
         "anggrek/_flag_events.html",
         **_picker_context(
-            request.args.get("officer", type=int) or 0,
-            _parse_day(request.args.get("day")),
+            int_arg("officer", 0),
+            _day_arg("day"),
             chosen,
         ),
     )

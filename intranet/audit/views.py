@@ -5,6 +5,7 @@ import datetime as dt
 from flask import Blueprint, request
 from flask_babel import lazy_gettext as _l
 
+from ..core.args import BIG_ID_MAX, date_arg, int_arg
 from ..core.filters import WIB
 from ..core.responses import render
 from ..policy import roles
@@ -15,13 +16,6 @@ bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
 NAV = [("audit.list_entries", _l("Audit log"))]
 
 PAGE_SIZE = 100
-
-
-def _parse_date(value):
-    try:
-        return dt.date.fromisoformat(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def _wib_day_start_utc(day):
@@ -35,9 +29,9 @@ def list_entries():
     action = (request.args.get("action") or "").strip()
     actor = (request.args.get("actor") or "").strip()
     obj = (request.args.get("object") or "").strip()
-    date_from = _parse_date(request.args.get("from"))
-    date_to = _parse_date(request.args.get("to"))
-    before = request.args.get("before", type=int)
+    date_from = date_arg("from")
+    date_to = date_arg("to")
+    before = int_arg("before", max=BIG_ID_MAX)
     query = AuditEntry.select().order_by(AuditEntry.id.desc())
     if action:
         query = query.where(AuditEntry.action.startswith(action))

@@ -16,8 +16,12 @@ NAV = [("auth.change_password", _l("Password"))]
 
 
 def safe_next(target):
-    """Only paths on this site: no scheme, no host, no protocol-relative //host."""
+    """Only paths on this site: no scheme, no host, no protocol-relative //host, and no control
+    character (a CR/LF would make the Location header invalid, and browsers drop tabs and
+    line breaks from URLs, which can turn "/\t/host" into "//host")."""
     if not target:
+        return None
+    if any(ord(char) < 32 or 127 <= ord(char) < 160 for char in target):
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):

@@ -23,6 +23,7 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from ..audit.services import record
+from ..core.args import date_arg, int_arg, int_list_arg, month_arg, page_arg, parse_int
 from ..core.live import after_swap
 from ..core.responses import (
     is_fragment_request,
@@ -66,20 +67,6 @@ def _template_globals(state):
 
 def _me():
     return current_user._get_current_object()
-
-
-def _page():
-    try:
-        return min(max(1, int(request.args.get("page", 1))), 10_000)
-    except ValueError:
-        return 1
-
-
-def _date_arg(name, args=None):
-    try:
-        return dt.date.fromisoformat((request.args if args is None else args).get(name) or "")
-    except ValueError:
-        return None
 
 
 @bp.after_app_request
@@ -127,7 +114,7 @@ def my_submissions():
     status = request.args.get("status") or ""
     if status not in STATUSES:
         status = ""
-    page = _page()
+    page = page_arg(max=10_000)
     rows, has_next = services.my_submissions(me, status=status, page=page, per_page=PER_PAGE)
     return render(
         "cempaka/mine.html",
@@ -335,19 +322,13 @@ def _queue_filters(me, args=None):
     """The queue's filters from the query string (``args``: another page's, parsed)."""
     args = request.args if args is None else args
     f = services.QueueFilters()
-    try:
-        f.employee_id = int(args.get("employee") or 0) or None
-    except ValueError:
-        f.employee_id = None
+    f.employee_id = int_arg("employee", args=args)
     status = args.get("status", "")
     f.status = status if status in STATUSES else ""
-    try:
-        flag = int(args.get("flag") or 0)
-    except ValueError:
-        flag = 0
+    flag = int_arg("flag", 0, min=-1, args=args)
     f.flag = flag if flag in FLAG_BITS or flag == -1 else 0
-    f.date_from = _date_arg("from", args)
-    f.date_to = _date_arg("to", args)
+    f.date_from = date_arg("from", args=args)
+    f.date_to = date_arg("to", args=args)
     f.q = (args.get("q") or "").strip()[:100]
     return f
 
@@ -378,7 +359,7 @@ def _present(rows):
 def review_queue():
     me = _me()
     filters = _queue_filters(me)
-    page = _page()
+    page = page_arg(max=10_000)
     rows, pending_count, has_next = services.review_queue(me, filters, page, PER_PAGE)
     context = dict(
         rows=_present(rows),
@@ -478,12 +459,7 @@ def _page_filters():
 @bp.post("/review/approve")
 @roles("atasan")
 def bulk_approve():
-    ids = []
-    for raw in request.form.getlist("ids"):
-        try:
-            ids.append(int(raw))
-        except ValueError:
-            continue
+    ids = int_list_arg("ids", args=request.form)
     if not ids:
         flash(_("Select the deliverables to approve."), "warning")
         return redirect_to(url_for("cempaka.review_queue"))
@@ -524,22 +500,14 @@ def _recap_scope(me):
     elif scope == "reports":
         employees = User.select(User.id).where(User.supervisor == me.id)
     else:
-        try:
-            unit_id = int(request.args.get("unit") or 0)
-        except ValueError:
-            unit_id = 0
+        unit_id = int_arg("unit", 0)
         unit = Unit.get_or_none(Unit.id == unit_id) if unit_id else None
         employees = User.select(User.id).where(User.unit == unit.id) if unit else None
     return scope, scopes, employees, unit
 
 
 def _recap_month():
-    text = request.args.get("month") or ""
-    try:
-        year, month = (int(p) for p in text.split("-"))
-        return dt.date(year, month, 1)
-    except ValueError:
-        return services.today_wib().replace(day=1)
+    return month_arg("month") or services.today_wib().replace(day=1)
 
 
 RECAP_PAGE = 50
@@ -552,7 +520,7 @@ def recap():
     month = _recap_month()
     scope, scopes, employees, unit = _recap_scope(me)
     rows = services.recap(month, employees)
-    page = _page()
+    page = page_arg(max=10_000)
     pages = max(1, -(-len(rows) // RECAP_PAGE))
     page = min(page, pages)
     totals = {
@@ -767,9 +735,8 @@ def add_override():
 @roles("admin")
 def remove_override():
     kind = request.form.get("kind")
-    try:
-        object_id = int(request.form.get("id") or "")
-    except ValueError:
+    object_id = parse_int(request.form.get("id"))
+    if object_id is None:
         abort(404)
     if kind not in ("unit", "user"):
         abort(404)

@@ -13,6 +13,7 @@ from flask_login import current_user
 from markupsafe import Markup, escape
 
 from ..audit.services import record
+from ..core.args import int_arg, page_arg
 from ..core.responses import redirect_to, render, render_invalid
 from ..people.models import User
 from ..policy import SIGNED_IN, require, roles
@@ -138,13 +139,6 @@ def _actor():
     return current_user._get_current_object()
 
 
-def _int_arg(name, default=1):
-    try:
-        return max(1, int(request.args.get(name, default)))
-    except ValueError:
-        return default
-
-
 def _run_or_404(run_id):
     return PayRun.get_or_none(PayRun.id == run_id) or abort(404)
 
@@ -163,7 +157,7 @@ def _refused(exc, run_id):
 @roles("keuangan")
 def list_runs():
     status = request.args.get("status", "")
-    page = _int_arg("page")
+    page = page_arg()
     query = PayRun.select().order_by(PayRun.period.desc(), PayRun.id.desc())
     if status in STATES:
         query = query.where(PayRun.status == status)
@@ -253,7 +247,7 @@ def delete_run(run_id):
 def show_run(run_id):
     run = _run_or_404(run_id)
     q = (request.args.get("q") or "").replace("\x00", "").strip()
-    page = _int_arg("page")
+    page = page_arg()
     rows, total = services.employee_summaries(run, q=q, page=page, per_page=PAGE_SIZE)
     context = dict(
         run=run,
@@ -357,7 +351,7 @@ def edit_lines(run_id):
     form = EmployeeLinesForm()
     employee = None
     if request.method == "GET":
-        employee_id = request.args.get("employee", type=int)
+        employee_id = int_arg("employee")
         if employee_id:
             employee = User.get_or_none(User.id == employee_id) or abort(404)
             form.nip.data = employee.display_nip
@@ -522,7 +516,7 @@ def preview_run(run_id):
     run = _run_or_404(run_id)
     totals = services.run_totals(run)
     missing_count, missing = services.employees_without_line(run)
-    chosen = request.args.get("employee", type=int)
+    chosen = int_arg("employee")
     if not chosen:
         first, _total = services.employee_summaries(run, page=1, per_page=1)
         chosen = first[0]["id"] if first else None
@@ -619,7 +613,7 @@ def show_progress(run_id):
 def show_deliveries(run_id):
     run = _run_or_404(run_id)
     status = request.args.get("status", "")
-    page = _int_arg("page")
+    page = page_arg()
     rows, total = services.deliveries(run, status=status, page=page, per_page=PAGE_SIZE)
     context = dict(
         run=run,
@@ -656,7 +650,7 @@ def resend_failed(run_id):
 @bp.get("/slips")
 @roles(SIGNED_IN)
 def my_notices():
-    page = _int_arg("page")
+    page = page_arg()
     query = services.visible_notices(current_user.id)
     total = query.count()
     notices = list(query.paginate(page, 24))

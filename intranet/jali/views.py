@@ -21,6 +21,7 @@ from flask_login import current_user
 from peewee import JOIN, fn
 
 from ..audit.services import record
+from ..core.args import date_arg, int_arg, page_arg
 from ..core.filters import id_date
 from ..core.links import external_url
 from ..core.responses import hx_redirect, is_fragment_request, redirect_to, render, render_invalid
@@ -124,13 +125,6 @@ def _status_labels():
     return labels
 
 
-def _parse_date(value):
-    try:
-        return dt.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
-
 def _visit_or_404(visit_id):
     require(identity.row_id(visit_id) is not None)
     visit = Visit.select(Visit, Visitor).join(Visitor).where(Visit.id == visit_id).first()
@@ -221,7 +215,7 @@ def register_visit():
         category = request.args.get("category")
         if category in CATEGORIES:
             form.category.data = category
-        again_id = identity.row_id(request.args.get("visitor", type=int))
+        again_id = int_arg("visitor")
         again = Visitor.get_or_none(Visitor.id == again_id) if again_id else None
         if again is not None:
             form.category.data = {"nik": WNI, "passport": WNA}.get(again.id_type, OFFICIAL)
@@ -292,7 +286,7 @@ def lookup_visitor():
 def search_hosts():
     """Active search for the host employee of an official guest (name, NIP or unit)."""
     q = " ".join(identity.clean_text(request.args.get("host_q") or "").split())[:100]
-    selected = identity.row_id(request.args.get("host_id", type=int))
+    selected = int_arg("host_id")
     hosts = []
     if len(q) >= 2:
         needle = q.lower()
@@ -460,11 +454,11 @@ def _day_labels(day):
 @roles(*READERS)
 def list_visits():
     today = services.wib_today()
-    day = _parse_date(request.args.get("date")) or today
+    day = date_arg("date") or today
     category = request.args.get("category") or ""
     status = request.args.get("status") or ""
     q = " ".join(identity.clean_text(request.args.get("q") or "").split())[:100]
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = page_arg()
 
     if category not in CATEGORIES:
         category = ""
@@ -527,9 +521,7 @@ def show_visitor(visitor_id):
 
 def _report_range():
     today = services.wib_today()
-    return reports.clamp_range(
-        _parse_date(request.args.get("start")), _parse_date(request.args.get("end")), today
-    )
+    return reports.clamp_range(date_arg("start"), date_arg("end"), today)
 
 
 @bp.get("/reports")

@@ -24,6 +24,7 @@ from jinja2.filters import do_truncate
 from markupsafe import Markup, escape
 
 from ..auth.sessions import end_current_session
+from ..core.args import int_arg
 from ..core.filters import to_wib
 from ..core.responses import (
     is_fragment_request,
@@ -333,7 +334,7 @@ def outbox():
     status = status if status in STATUSES else ""
     kind = (request.args.get("kind") or "").strip()[:80]
     q = (request.args.get("q") or "").strip()[:254]
-    before = request.args.get("before", type=int)
+    before = int_arg("before")
     rows = _outbox_rows(status, kind, q, before)
     more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
@@ -535,7 +536,7 @@ def send_test():
 def scheduler_runs():
     jobs = load_job_modules()
     job_filter = (request.args.get("job") or "").strip()[:100]
-    before = request.args.get("before", type=int)
+    before = int_arg("before")
     latest = {}
     for name in jobs:
         latest[name] = (

@@ -37,6 +37,17 @@ from .labels import (
 from .models import normalize_number, normalize_passport
 
 PASSPORT_RE = re.compile(r"^[A-Z0-9]{5,20}$")
+PHONE_RE = re.compile(r"^\+?[0-9 ()-]{5,40}$")
+HHMM_RE = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+OFFICE_DAYS = [
+    (0, _l("Monday")),
+    (1, _l("Tuesday")),
+    (2, _l("Wednesday")),
+    (3, _l("Thursday")),
+    (4, _l("Friday")),
+    (5, _l("Saturday")),
+    (6, _l("Sunday")),
+]
 PERMIT_NUMBER_RE = re.compile(r"^[A-Z0-9][A-Z0-9./-]{3,39}$")
 
 
@@ -381,6 +392,39 @@ class SettingsForm(OwlForm):
         validators=[Length(max=20_000)],
         render_kw={"rows": 8},
     )
+
+    office_address = TextAreaField(
+        _l("Office address"),
+        validators=[DataRequired(_l("Enter the office's address.")), Length(max=200)],
+        render_kw={"rows": 2},
+    )
+    office_phone = StringField(
+        _l("Office phone"),
+        validators=[DataRequired(_l("Enter the office's phone number.")), Length(max=40)],
+    )
+    office_first_day = SelectField(_l("Open from"), choices=OFFICE_DAYS, coerce=int)
+    office_last_day = SelectField(_l("Open until"), choices=OFFICE_DAYS, coerce=int)
+    office_opens = StringField(_l("Opens at"), validators=[DataRequired(_l("Enter a time."))])
+    office_closes = StringField(_l("Closes at"), validators=[DataRequired(_l("Enter a time."))])
+
+    def validate_office_phone(self, field):
+        if not PHONE_RE.match(field.data or ""):
+            raise ValidationError(_l("Use digits, spaces, brackets, + and - only."))
+
+    def validate_office_opens(self, field):
+        if not HHMM_RE.match(field.data or ""):
+            raise ValidationError(_l("Enter a time as HH:MM, e.g. 08:00."))
+
+    def validate_office_closes(self, field):
+        if not HHMM_RE.match(field.data or ""):
+            raise ValidationError(_l("Enter a time as HH:MM, e.g. 16:00."))
+        if HHMM_RE.match(self.office_opens.data or "") and field.data <= self.office_opens.data:
+            raise ValidationError(_l("The office must close after it opens."))
+
+    def validate_office_last_day(self, field):
+        first = self.office_first_day.data
+        if isinstance(field.data, int) and isinstance(first, int) and field.data < first:
+            raise ValidationError(_l("Choose a day after the first opening day."))
 
     def validate_public_holidays(self, field):
         field.parsed = parse_holidays(field.data)

@@ -27,6 +27,7 @@ KEY_RATE = "owl.overstay_rate"
 KEY_ESCALATION = "owl.overstay_escalation_days"
 KEY_STANDARD = "owl.service_standard_days"
 KEY_HOLIDAYS = "owl.public_holidays"
+KEY_OFFICE = "owl.office_contact"
 
 
 def lead_rules(stored=None):
@@ -112,6 +113,47 @@ def set_holidays(entries):
     """Replace the closed days with [(date, note)] (one entry per date, the last note wins)."""
     by_day = {day: (note or "").strip()[:100] for day, note in entries}
     set_setting(KEY_HOLIDAYS, [[day.isoformat(), by_day[day]] for day in sorted(by_day)])
+
+
+@dataclass(frozen=True)
+class OfficeContact:
+    """Where and when foreigners reach the office (named on the public status page). Days are
+    weekday numbers, 0 = Monday; times are "HH:MM" (WIB)."""
+
+    address: str = "Jl. Merpati Blok B-12 No. 3, Kemayoran, Jakarta Pusat"
+    phone: str = "(021) 6541209"
+    first_day: int = 0
+    last_day: int = 4
+    opens: str = "08:00"
+    closes: str = "16:00"
+
+
+def office_contact():
+    stored = get_setting(KEY_OFFICE) or {}
+    default = OfficeContact()
+    values = {}
+    for name in ("address", "phone", "opens", "closes"):
+        value = stored.get(name)
+        values[name] = value if isinstance(value, str) and value else getattr(default, name)
+    for name in ("first_day", "last_day"):
+        value = stored.get(name)
+        valid = isinstance(value, int) and 0 <= value <= 6
+        values[name] = value if valid else getattr(default, name)
+    return OfficeContact(**values)
+
+
+def set_office_contact(contact):
+    set_setting(
+        KEY_OFFICE,
+        {
+            "address": contact.address.strip()[:200],
+            "phone": contact.phone.strip()[:40],
+            "first_day": int(contact.first_day),
+            "last_day": int(contact.last_day),
+            "opens": contact.opens,
+            "closes": contact.closes,
+        },
+    )
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """Si Owl's pages: registry, applications, overstay, compliance, disruption notices, settings,
 and the public status page with its JSON twin. Views parse, call a service, render."""
 
+import dataclasses
 import datetime as dt
 
 from flask import Blueprint, abort, flash, jsonify, make_response, request, url_for
@@ -14,6 +15,7 @@ from peewee import fn
 
 from .. import policy
 from ..audit.services import record
+from ..core.args import int_arg, page_arg, parse_date, parse_int
 from ..core.filters import WIB, id_date
 from ..core.responses import redirect_to, render, render_invalid
 from ..extensions import db
@@ -153,14 +155,6 @@ def _text_arg(name, limit):
     return "".join(ch for ch in value if ch.isprintable()).strip()[:limit]
 
 
-def _int_arg(name):
-    try:
-        value = int(request.args.get(name, ""))
-    except ValueError:
-        return None
-    return value if 0 < value < 2**31 else None
-
-
 def _to_utc(local_naive):
     return local_naive.replace(tzinfo=WIB).astimezone(dt.UTC).replace(tzinfo=None)
 
@@ -226,12 +220,10 @@ PERMIT_STATES = {
 
 
 def _parse_cursor(value):
-    try:
-        day, _sep, ident = (value or "").partition("_")
-        day, ident = dt.date.fromisoformat(day), int(ident)
-    except ValueError:
-        return None
-    return (day, ident) if 0 < ident < 2**63 else None
+    """The permit list's "after" cursor: "<expiry date>_<permit id>"."""
+    day, _sep, ident = (value or "").partition("_")
+    day, ident = parse_date(day), parse_int(ident)
+    return (day, ident) if day and ident else None
 
 
 def expiry_badge(status, cancel_reason, days_left, _cache=None):
@@ -433,7 +425,7 @@ def list_permits():
 def list_foreigners():
     q = _text_arg("q", 100)
     nationality = _text_arg("nationality", 2).upper()
-    before = _int_arg("before")
+    before = int_arg("before")
     query = Foreigner.select().order_by(Foreigner.id.desc())
     if q:
         key = normalize_passport(q)
@@ -691,7 +683,7 @@ APPLICATION_FILTERS = ("open", "received", "in_process", "mine", "completed", "r
 def list_applications():
     status = request.args.get("status", "open")
     status = status if status in APPLICATION_FILTERS else "open"
-    before = _int_arg("before")
+    before = int_arg("before")
     query = (
         Application.select(Application, Foreigner)
         .join(Foreigner, on=(Application.foreigner == Foreigner.id))
@@ -844,7 +836,7 @@ def list_overstays():
     show = request.args.get("show", "open")
     show = show if show in ("open", "escalated", "closed") else "open"
     nationality = _text_arg("nationality", 2).upper()
-    page = max(1, _int_arg("page") or 1)
+    page = page_arg()
     query = (
         OverstayCase.select(OverstayCase, Permit, Foreigner)
         .join(Permit, on=(OverstayCase.permit == Permit.id))
@@ -969,7 +961,7 @@ def close_case(case_id):
 
 
 def _report_args():
-    months = _int_arg("months") or 12
+    months = int_arg("months", 12)
     months = months if months in (6, 12, 24) else 12
     nationality = _text_arg("nationality", 2).upper()
     return months, nationality
@@ -1145,6 +1137,13 @@ def edit_settings():
         form.escalation_days.data = settings.escalation_days()
         form.service_standard_days.data = settings.service_standard_days()
         form.public_holidays.data = holidays_text(settings.holiday_entries())
+        office = settings.office_contact()
+        form.office_address.data = office.address
+        form.office_phone.data = office.phone
+        form.office_first_day.data = office.first_day
+        form.office_last_day.data = office.last_day
+        form.office_opens.data = office.opens
+        form.office_closes.data = office.closes
     elif form.validate_on_submit():
         from ..extensions import transaction
 
@@ -1158,6 +1157,15 @@ def edit_settings():
                 standard=form.service_standard_days.data,
             )
             settings.set_holidays(form.public_holidays.parsed)
+            office = settings.OfficeContact(
+                address=form.office_address.data,
+                phone=form.office_phone.data,
+                first_day=form.office_first_day.data,
+                last_day=form.office_last_day.data,
+                opens=form.office_opens.data,
+                closes=form.office_closes.data,
+            )
+            settings.set_office_contact(office)
             record(
                 "owl.settings.changed",
                 object_type="Setting",
@@ -1168,6 +1176,7 @@ def edit_settings():
                     "public_holidays": sorted(
                         {day.isoformat() for day, _note in form.public_holidays.parsed}
                     ),
+                    "office_contact": dataclasses.asdict(office),
                 },
             )
         flash(
@@ -1183,6 +1192,35 @@ def edit_settings():
 # ----- public status page ------------------------------------------------------------------------
 
 
+def _office_context():
+    """The office's address, phone and opening hours in the page's language."""
+    from babel.dates import get_day_names
+
+    office = settings.office_contact()
+    locale = get_locale() or "id"
+    days = get_day_names("wide", locale=locale)
+    opens, closes = office.opens, office.closes
+    if str(locale) == "id":  # Indonesian writes 08.00
+        opens, closes = opens.replace(":", "."), closes.replace(":", ".")
+    if office.first_day == office.last_day:
+        hours = _(
+            "%(day)s, %(opens)s–%(closes)s WIB, except public holidays",
+            day=days[office.first_day],
+            opens=opens,
+            closes=closes,
+        )
+    else:
+        hours = _(
+            "%(first)s to %(last)s, %(opens)s–%(closes)s WIB, except public holidays",
+            first=days[office.first_day],
+            last=days[office.last_day],
+            opens=opens,
+            closes=closes,
+        )
+    phone_link = "tel:" + "".join(ch for ch in office.phone if ch.isdigit() or ch == "+")
+    return {"office": office, "office_hours": hours, "office_phone_link": phone_link}
+
+
 def _rate_limited_html(retry):
     response = render(
         "owl/status.html",
@@ -1193,6 +1231,7 @@ def _rate_limited_html(retry):
         limited=True,
         retry_minutes=max(1, -(-retry // 60)),
         disruptions=services.current_disruptions(),
+        **_office_context(),
     )
     response.headers["Retry-After"] = str(retry)
     return response
@@ -1213,7 +1252,9 @@ def public_status():
     """Foreigners check an application with its number and their passport number."""
     form = StatusForm()
     disruptions = services.current_disruptions()
-    context = dict(result=None, looked_up=False, limited=False, disruptions=disruptions)
+    context = dict(
+        result=None, looked_up=False, limited=False, disruptions=disruptions, **_office_context()
+    )
     if request.method == "POST":
         if not form.validate_on_submit():
             return render_invalid("owl/status.html", form=form, **context)

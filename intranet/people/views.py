@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import escape
 
+from ..core.args import int_arg, page_arg
 from ..core.responses import redirect_to, render, render_invalid
 from ..extensions import db
 from ..policy import roles
@@ -76,10 +77,7 @@ def list_users():
     role = request.args.get("role") or ""
     role = role if role in ROLE_LABELS else ""
     status = request.args.get("status") or "active"
-    try:
-        page = min(max(1, int(request.args.get("page", 1))), 100_000)
-    except ValueError:
-        page = 1
+    page = page_arg()
     where, params = _user_filter(q, role, status)
     tables = {"user": User._meta.table_name, "unit": Unit._meta.table_name}
     total = db.execute_sql(USER_COUNT_SQL.format(where=where, **tables), params).fetchone()[0]
@@ -198,8 +196,9 @@ def edit_user(user_id):
 def validate_user_field(field):
     """Inline validation: the feedback for one field of the user form."""
     user = None
-    if request.args.get("user_id", "").isdigit():
-        user = User.get_or_none(User.id == int(request.args["user_id"]))
+    user_id = int_arg("user_id")
+    if user_id:
+        user = User.get_or_none(User.id == user_id)
     form = UserForm(user=user, meta={"csrf": False})
     if field not in form._fields or field in ("csrf_token", "roles"):
         abort(404)

@@ -37,3 +37,56 @@ def test_money_and_dates_formats(app):
     with app.test_request_context():
         assert wib_datetime(dt.datetime(2026, 11, 27, 3, 5)) == "27 Nov 2026 10:05 WIB"
         assert id_date(dt.date(2026, 8, 17)) == "17 Agustus 2026"
+
+
+def test_language_switch_with_a_line_break_in_next_or_referer(client):
+    """`next` (or the Referer) with CR/LF: the switch still works and lands on the home page."""
+    for data, environ in (
+        ({"lang": "en", "next": "/login\r\nX-Evil: 1"}, {}),
+        ({"lang": "en"}, {"HTTP_REFERER": "/login\nX-Evil: 1"}),  # as a server may pass it on
+    ):
+        client.clear_cookies()
+        token = client.csrf_token()
+        response = client.post(
+            "/language", data=data, headers={"X-CSRFToken": token}, environ_overrides=environ
+        )
+        assert response.status_code == 303 and response.headers["Location"] == "/"
+        assert "X-Evil" not in response.headers
+        assert "Sign in to the intranet" in client.get("/login").get_data(as_text=True)
+
+
+def test_first_visit_follows_the_browsers_language(client):
+    """Without a choice, a page is in the browser's preferred language among Indonesian and
+    English (Indonesian when it prefers neither)."""
+    for accept, language in (
+        ("en-US", "en"),
+        ("en-GB,en;q=0.9", "en"),
+        ("fr-FR, en;q=0.5", "en"),
+        ("id-ID,id;q=0.9,en;q=0.8", "id"),
+        ("en;q=0.5, in-ID", "id"),  # "in": the old code for Indonesian
+        ("fr-FR", "id"),
+        ("", "id"),
+    ):
+        for path in ("/login", "/owl/status"):
+            response = client.get(path, headers={"Accept-Language": accept})
+            html = response.get_data(as_text=True)
+            assert f'<html lang="{language}">' in html, (accept, path)
+            assert "Accept-Language" in response.headers["Vary"]
+
+
+def test_an_explicit_choice_wins_over_the_browser(client):
+    english = {"Accept-Language": "en-US,en;q=0.9"}
+    assert "Sign in to the intranet" in client.get("/login", headers=english).get_data(as_text=True)
+    token = client.csrf_token()
+    client.post(
+        "/language",
+        data={"lang": "id", "next": "/login"},
+        headers={"X-CSRFToken": token, **english},
+    )
+    assert "Masuk ke intranet" in client.get("/login", headers=english).get_data(as_text=True)
+
+
+def test_a_signed_in_user_keeps_the_stored_language(client, make_user, login_as):
+    login_as(make_user())  # language "id", the default
+    html = client.get("/home", headers={"Accept-Language": "en-US"}).get_data(as_text=True)
+    assert '<html lang="id">' in html

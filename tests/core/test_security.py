@@ -90,3 +90,32 @@ def test_ids_beyond_a_row_id_are_404_not_500(client, make_user, login_as):
     login_as(make_user("admin"))
     assert client.get("/admin/users/99999999999999999999").status_code == 404
     assert client.get("/admin/users/2147483647").status_code == 404
+
+
+def test_no_hsts_in_development_and_test(client):
+    assert "Strict-Transport-Security" not in client.get("/login").headers
+
+
+def test_production_sends_hsts_by_default(monkeypatch, app_config):
+    """Production answers with Strict-Transport-Security (a year unless HSTS_MAX_AGE says
+    otherwise; 0 turns it off)."""
+    from config import ProductionConfig
+    from intranet import create_app
+
+    for name, value in {
+        "SECRET_KEY": "x" * 40,
+        "DATABASE_URL": app_config["DATABASE_URL"],
+        "REDIS_URL": app_config["REDIS_URL"],
+        "PUBLIC_URL": "https://intranet.kanim-jakpus.example",
+    }.items():
+        monkeypatch.setenv(name, value)
+    assert ProductionConfig.HSTS_MAX_AGE == 365 * 24 * 3600
+    production = create_app("production", **app_config)
+    response = production.test_client().get("/login", base_url="https://localhost")
+    assert response.headers["Strict-Transport-Security"] == "max-age=31536000"
+    shorter = create_app("production", **app_config, HSTS_MAX_AGE=600)
+    assert shorter.test_client().get("/healthz").headers["Strict-Transport-Security"] == (
+        "max-age=600"
+    )
+    off = create_app("production", **app_config, HSTS_MAX_AGE=0)
+    assert "Strict-Transport-Security" not in off.test_client().get("/login").headers

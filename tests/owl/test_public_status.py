@@ -184,3 +184,32 @@ def test_current_disruption_is_shown(client, app_ctx):
     client.set_cookie("lang", "en")
     html = client.get("/owl/status").get_data(as_text=True)
     assert "Network outage" in html and "The system is down." in html
+
+
+def test_where_it_says_contact_the_office_the_page_names_it(
+    app_ctx, client, case, make_user, login_as
+):
+    """A rejected application (and one not found) names the office's address, phone and
+    opening hours, in the page's language; they are the Si Owl settings."""
+    from intranet.owl import services, settings
+
+    application, _f, _other = case
+    services.reject_application(application, reason="Dokumen sponsor tidak lengkap.")
+    english = _lookup(client, application.number, "PA7654321", lang="en")
+    html = english.get_data(as_text=True)
+    assert "you may contact the office" in html
+    office = re.search(r'<address[^>]*id="status-office".*?</address>', html, re.S).group(0)
+    assert "Jl. Merpati Blok B-12 No. 3, Kemayoran, Jakarta Pusat" in office
+    assert '<a href="tel:0216541209">(021) 6541209</a>' in office
+    assert "Monday to Friday, 08:00–16:00 WIB, except public holidays" in office
+    indonesian = _lookup(client, application.number, "PA7654321", lang="id").get_data(as_text=True)
+    assert "Senin sampai Jumat, 08.00–16.00 WIB, kecuali hari libur nasional" in indonesian
+    settings.set_office_contact(
+        settings.OfficeContact(
+            address="Gedung Baru, Jl. Contoh 1", phone="+62 21 555", last_day=5, closes="15:00"
+        )
+    )
+    missing = _lookup(client, "IZT-2026-999999", "PA7654321", lang="en").get_data(as_text=True)
+    office = re.search(r'<address[^>]*id="status-office".*?</address>', missing, re.S).group(0)
+    assert "Gedung Baru, Jl. Contoh 1" in office and 'href="tel:+6221555"' in office
+    assert "Monday to Saturday, 08:00–15:00 WIB" in office

@@ -129,6 +129,12 @@ SETTINGS_FORM = {
     "overstay_rate": "1000000",
     "escalation_days": "60",
     "service_standard_days": "4",
+    "office_address": "Jl. Merpati Blok B-12 No. 3, Kemayoran, Jakarta Pusat",
+    "office_phone": "(021) 6541209",
+    "office_first_day": "0",
+    "office_last_day": "4",
+    "office_opens": "08:00",
+    "office_closes": "16:00",
 }
 
 
@@ -195,3 +201,37 @@ def test_demo_data_loads(app_ctx, make_user):
     assert {a.number for a in Application.select()} == {
         f"IZT-{a.received_on.year}-{a.id:06d}" for a in Application.select()
     }
+
+
+def test_settings_page_keeps_the_office_contact(client, login_as, make_user, app_ctx):
+    """The office's address, phone and opening hours shown on the public status page are
+    settings; bad values are named and nothing is saved."""
+    login_as(make_user("admin"))
+    page = "/owl/settings"
+    shown = client.get(page).get_data(as_text=True)
+    assert "Jl. Merpati Blok B-12 No. 3, Kemayoran, Jakarta Pusat</textarea>" in shown
+    assert 'value="08:00"' in shown and 'value="16:00"' in shown
+    data = {
+        **SETTINGS_FORM,
+        "office_address": "Jl. Merpati Blok B-12 No. 3\nKemayoran, Jakarta Pusat 10620",
+        "office_phone": "+62 21 6541209",
+        "office_last_day": "5",
+        "office_opens": "07:30",
+        "office_closes": "15:00",
+    }
+    for wrong, message in (
+        ({"office_phone": "call us"}, "Gunakan angka, spasi, tanda kurung, + dan - saja."),
+        ({"office_opens": "8 pagi"}, "Masukkan jam dalam bentuk JJ:MM"),
+        ({"office_closes": "07:00"}, "Jam tutup harus setelah jam buka."),
+        ({"office_first_day": "4", "office_last_day": "0"}, "Pilih hari setelah hari buka"),
+        ({"office_address": ""}, "Masukkan alamat kantor."),
+    ):
+        bad = client.post_form(page, {**data, **wrong}, token_from=page)
+        assert bad.status_code == 422, wrong
+        assert message in bad.get_data(as_text=True), wrong
+        assert settings.office_contact() == settings.OfficeContact()
+    assert client.post_form(page, data, token_from=page).status_code == 303
+    office = settings.office_contact()
+    assert office.phone == "+62 21 6541209" and office.last_day == 5
+    assert (office.opens, office.closes) == ("07:30", "15:00")
+    assert office.address == "Jl. Merpati Blok B-12 No. 3\nKemayoran, Jakarta Pusat 10620"
