@@ -42,8 +42,10 @@ def test_foreigner_checks_status_on_a_phone_in_english(
     application = make_application(f, received_on=services.wib_today())
 
     phone.goto("/owl/status")
-    assert phone.locator("html").get_attribute("lang") == "id"  # Indonesian by default
-    phone.click("#owl-lang-en")  # on the page itself: the header menu is folded on a phone
+    assert phone.locator("html").get_attribute("lang") == "en"  # the phone's language first
+    phone.click("#owl-lang-id")  # on the page itself: the header menu is folded on a phone
+    phone.wait_for_selector("html[lang=id]")
+    phone.click("#owl-lang-en")
     phone.wait_for_selector("html[lang=en]")
     expect(phone.get_by_role("heading", name="Check your stay permit application")).to_be_visible()
     # fits the phone: no horizontal scrolling
