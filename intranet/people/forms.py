@@ -23,7 +23,7 @@ ROLE_LABELS = {
     "atasan": _l("Supervisor"),
     "loket": _l("Counter officer"),
     "keuangan": _l("Finance"),
-    "resepsionis": _l("Front desk"),
+    "resepsionis": _l("Receptionist"),
     "izin_tinggal": _l("Permit officer"),
     "inteldakim": _l("Intelligence & enforcement"),
     "kepala": _l("Head of office"),
