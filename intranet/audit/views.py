@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from ..core.filters import WIB
 from ..core.responses import render
 from ..policy import roles
+from . import labels
 from .models import AuditEntry
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
@@ -63,6 +64,7 @@ def list_entries():
     ]
     return render(
         "audit/list.html",
+        labels=labels,
         entries=entries,
         more=more,
         actions=actions,
