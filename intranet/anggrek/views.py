@@ -132,7 +132,7 @@ TABS = [
     ("anggrek.list_tickets", _l("Tickets")),
     ("anggrek.show_metrics", _l("Metrics")),
     ("anggrek.show_satisfaction", _l("Satisfaction")),
-    ("anggrek.list_flags", _l("Flags")),
+    ("anggrek.list_flags", _l("Officer reports")),
     ("anggrek.list_counters", _l("Counters")),
     ("anggrek.edit_settings", _l("Settings")),
 ]

@@ -9,6 +9,7 @@ from ..core.args import BIG_ID_MAX, date_arg, int_arg
 from ..core.filters import WIB
 from ..core.responses import render
 from ..policy import roles
+from . import labels
 from .models import AuditEntry
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
@@ -57,6 +58,7 @@ def list_entries():
     ]
     return render(
         "audit/list.html",
+        labels=labels,
         entries=entries,
         more=more,
         actions=actions,

@@ -513,11 +513,22 @@ def _recap_month():
 RECAP_PAGE = 50
 
 
+def _up_to_this_month(month, notify=False):
+    """A month still to come has nothing to count: this month is shown instead (with a message
+    on the page when ``notify``). The one place the recap's month is kept from the future."""
+    current = services.today_wib().replace(day=1)
+    if month <= current:
+        return month
+    if notify:
+        flash(_("The recap covers months up to this one; this month is shown."), "warning")
+    return current
+
+
 @bp.get("/recap")
 @roles("pegawai", "atasan", "kepala", "admin")
 def recap():
     me = _me()
-    month = _recap_month()
+    month = _up_to_this_month(_recap_month(), notify=True)
     scope, scopes, employees, unit = _recap_scope(me)
     rows = services.recap(month, employees)
     page = page_arg(max=10_000)
@@ -534,6 +545,7 @@ def recap():
         )
     }
     units = list(Unit.select().order_by(Unit.name)) if "all" in scopes else []
+    next_month = (month + dt.timedelta(days=32)).replace(day=1)
     return render(
         "cempaka/recap.html",
         rows=rows[(page - 1) * RECAP_PAGE : page * RECAP_PAGE],
@@ -543,7 +555,8 @@ def recap():
         pages=pages,
         month=month,
         prev_month=(month - dt.timedelta(days=1)).replace(day=1),
-        next_month=(month + dt.timedelta(days=32)).replace(day=1),
+        next_month=next_month if next_month <= services.today_wib() else None,
+        this_month=services.today_wib().strftime("%Y-%m"),
         scope=scope,
         scopes=scopes,
         unit=unit,
@@ -563,7 +576,7 @@ def _safe_cell(value):
 @roles("pegawai", "atasan", "kepala", "admin")
 def export_recap():
     me = _me()
-    month = _recap_month()
+    month = _up_to_this_month(_recap_month())
     scope, _scopes, employees, unit = _recap_scope(me)
     fmt = request.args.get("format", "csv")
     if fmt not in ("csv", "xlsx"):

@@ -77,6 +77,8 @@ def _format_date(value, pattern, locale):
 
 
 def register(app):
+    from ..people.models import format_nip
+
     static_urls = {}
 
     def asset(filename):
@@ -117,4 +119,5 @@ def register(app):
         wib=wib_datetime,
         wib_time=wib_time,
         id_date=id_date,
+        nip=format_nip,  # the official spaced form: 19860926 201505 1 001
     )

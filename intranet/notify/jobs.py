@@ -55,7 +55,7 @@ def purge_run_history():
     cutoff = utcnow() - dt.timedelta(days=RUN_HISTORY_DAYS)
     with db_session():
         deleted = ScheduledRun.delete().where(ScheduledRun.slot < cutoff).execute()
-    return f"{deleted} run(s) older than {RUN_HISTORY_DAYS} days deleted"
+    return {"deleted": deleted, "days": RUN_HISTORY_DAYS}
 
 
 def run_periodic(run_id):

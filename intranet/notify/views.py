@@ -23,6 +23,7 @@ from flask_login import current_user
 from jinja2.filters import do_truncate
 from markupsafe import Markup, escape
 
+from ..audit.labels import object_label
 from ..auth.sessions import end_current_session
 from ..core.args import int_arg
 from ..core.filters import to_wib
@@ -36,6 +37,7 @@ from ..core.responses import (
 from ..extensions import db, get_redis, is_postgres
 from ..policy import public, roles
 from ..scheduling import load_job_modules
+from . import labels as notify_labels
 from . import password_reset
 from . import services as svc
 from .forms import ForgotPasswordForm, ResetPasswordForm, TestMessageForm
@@ -91,7 +93,14 @@ STATUS_COLOURS = {
 
 @bp.app_context_processor
 def _labels():
-    return {"outbox_status_labels": STATUS_LABELS, "run_status_labels": RUN_STATUS_LABELS}
+    return {
+        "outbox_status_labels": STATUS_LABELS,
+        "run_status_labels": RUN_STATUS_LABELS,
+        "job_label": notify_labels.job_label,
+        "describe_outcome": notify_labels.describe,
+        "kind_label": notify_labels.kind_label,
+        "object_label": object_label,
+    }
 
 
 @functools.lru_cache(maxsize=4)
@@ -246,7 +255,7 @@ _ROW_HTML = (
     '<tr data-id="{id}">'
     '<td><a href="{detail}{id}">{id}</a></td>'
     '<td class="text-nowrap">{created}</td>'
-    "<td><code>{kind}</code></td>"
+    '<td data-kind="{kind}">{kind_label}</td>'
     '<td class="text-break">{to}</td>'
     "<td>{subject}</td>"
     '<td><span class="badge text-bg-{colour}" data-status="{status}">{label}</span></td>'
@@ -304,6 +313,7 @@ def _row_html(row, months, labels, detail, truncate):
         detail=detail,
         created=_wib_text(created, months),
         kind=escape(kind),
+        kind_label=escape(notify_labels.kind_label(kind)),
         to=escape(to),
         subject=escape(subject or template),
         colour=STATUS_COLOURS.get(status, "secondary"),
@@ -477,7 +487,11 @@ def retry_dead():
             flash(str(exc), "danger")
         else:
             flash(
-                _("%(count)d dead message(s) of %(kind)s queued again.", count=count, kind=kind),
+                _(
+                    "%(count)d dead message(s) of %(kind)s queued again.",
+                    count=count,
+                    kind=notify_labels.kind_label(kind),
+                ),
                 "success",
             )
     return redirect_to(url_for("notify.outbox", kind=kind or None))

@@ -172,7 +172,7 @@ def _validate_permit_number(field):
 
 class PermitForm(OwlForm):
     permit_type = SelectField(_l("Permit type"), choices=_permit_type_choices())
-    subtype = SelectField(_l("Purpose"), choices=_subtype_choices(), default="")
+    subtype = SelectField(_l("Purpose of stay"), choices=_subtype_choices(), default="")
     permit_number = StringField(
         _l("Permit number"), validators=[DataRequired(_l("Enter the permit number."))]
     )
@@ -224,7 +224,7 @@ class CompleteApplicationForm(OwlForm):
     registration_number = StringField(
         _l("Registration number"), validators=[Optional(), Length(max=40)]
     )
-    subtype = SelectField(_l("Purpose"), choices=_subtype_choices(), default="")
+    subtype = SelectField(_l("Purpose of stay"), choices=_subtype_choices(), default="")
     issue_date = OwlDateField(
         _l("Issue date"), validators=[InputRequired(_l("Enter the issue date."))]
     )

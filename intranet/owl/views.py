@@ -212,6 +212,7 @@ def dashboard():
 
 PERMIT_STATES = {
     "valid": _l("Valid"),
+    "expiring_30": _l("Expiring within 30 days"),
     "expiring": _l("Expiring within 60 days"),
     "expired": _l("Expired, not renewed"),
     "replaced": _l("Replaced"),
@@ -354,13 +355,16 @@ def _permit_page(today, state, ptype, q, cursor):
         where.append("(" + " OR ".join(match) + ")")
     else:
         where.append(f"p.status = {param}")
-        params.append("active" if state in ("valid", "expiring", "expired") else state)
+        params.append(
+            "active" if state in ("valid", "expiring_30", "expiring", "expired") else state
+        )
         if state == "valid":
             where.append(f"p.expiry_date >= {param}")
             params.append(today.isoformat())
-        elif state == "expiring":
+        elif state in ("expiring_30", "expiring"):
+            days = 30 if state == "expiring_30" else 60  # the overview's two figures
             where.append(f"p.expiry_date >= {param} AND p.expiry_date <= {param}")
-            params += [today.isoformat(), (today + dt.timedelta(days=60)).isoformat()]
+            params += [today.isoformat(), (today + dt.timedelta(days=days)).isoformat()]
         elif state == "expired":
             where.append(f"p.expiry_date < {param}")
             params.append(today.isoformat())

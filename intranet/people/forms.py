@@ -15,20 +15,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
 
 from ..auth.passwords import password_problem
-from .models import ROLES, Unit, User
+from .models import ROLE_LABELS, ROLES, Unit, User
 from .nip import NipError, normalize_nip, validate_nip
-
-ROLE_LABELS = {
-    "pegawai": _l("Employee"),
-    "atasan": _l("Supervisor"),
-    "loket": _l("Counter officer"),
-    "keuangan": _l("Finance"),
-    "resepsionis": _l("Front desk"),
-    "izin_tinggal": _l("Permit officer"),
-    "inteldakim": _l("Intelligence & enforcement"),
-    "kepala": _l("Head of office"),
-    "admin": _l("Administrator"),
-}
 
 
 class MultiCheckboxField(SelectMultipleField):

@@ -1,5 +1,6 @@
 """Units, users and their roles, and server-side sign-in sessions."""
 
+from flask_babel import lazy_gettext as _l
 from peewee import (
     BooleanField,
     CharField,
@@ -23,6 +24,19 @@ ROLES = (
     "kepala",
     "admin",
 )
+
+# What a role is called wherever one is shown (badges, the user admin, the audit log).
+ROLE_LABELS = {
+    "pegawai": _l("Employee"),
+    "atasan": _l("Supervisor"),
+    "loket": _l("Counter officer"),
+    "keuangan": _l("Finance"),
+    "resepsionis": _l("Receptionist"),
+    "izin_tinggal": _l("Permit officer"),
+    "inteldakim": _l("Intelligence & enforcement"),
+    "kepala": _l("Head of office"),
+    "admin": _l("Administrator"),
+}
 
 
 def format_nip(n):
@@ -75,6 +89,11 @@ class User(BaseModel):
 
     def has_role(self, *roles):
         return bool(self.role_names.intersection(roles))
+
+    @property
+    def role_labels(self):
+        """The names of this user's roles, in the order of ROLES."""
+        return [str(ROLE_LABELS[r]) for r in ROLES if r in self.role_names]
 
     @property
     def display_nip(self):

@@ -90,3 +90,27 @@ def test_a_signed_in_user_keeps_the_stored_language(client, make_user, login_as)
     login_as(make_user())  # language "id", the default
     html = client.get("/home", headers={"Accept-Language": "en-US"}).get_data(as_text=True)
     assert '<html lang="id">' in html
+
+
+def test_no_message_is_translated_two_ways():
+    """The catalogs are merged into one: where two catalogs translate the same English id
+    differently, the later silently wins everywhere (Si Anggrek's officer reports read "Tanda",
+    Si Cempaka's flags; the mail catcher read "Penangkap surat"; a date range's "To" read
+    "Kepada"). An id means one thing; homonyms get ids of their own ("Until" for a date)."""
+    import glob
+    import os
+
+    from babel.messages.pofile import read_po
+
+    from intranet.i18n import translation_directories
+
+    seen = {}
+    for tdir in translation_directories():
+        for path in glob.glob(os.path.join(tdir, "id", "LC_MESSAGES", "messages.po")):
+            with open(path, "rb") as fh:
+                for message in read_po(fh):
+                    if message.id:
+                        key = message.id if isinstance(message.id, str) else message.id[0]
+                        seen.setdefault(key, {})[os.path.relpath(path)] = str(message.string)
+    clashes = {k: v for k, v in seen.items() if len(set(v.values())) > 1}
+    assert clashes == {}

@@ -56,3 +56,22 @@ def test_employee_search_for_the_preview(finance_client, staff, make_run):
         f"/pay/runs/{run.id}/employees?q=siti", headers={"HX-Request": "true"}
     ).get_data(as_text=True)
     assert a.name in html and b.name not in html
+
+
+def test_nips_in_the_official_spaced_form(finance_client, staff, make_run):
+    a, b, c = staff
+    run = make_run(salary(a) + salary(b), finalise=True)
+
+    def spaced(nip):
+        return f"{nip[:8]} {nip[8:14]} {nip[14]} {nip[15:]}"
+
+    html = finance_client.get(f"/pay/runs/{run.id}/preview").get_data(as_text=True)
+    assert spaced(c.nip) in html  # the active employee without a line
+    html = finance_client.get(
+        f"/pay/runs/{run.id}/employees?q=", headers={"HX-Request": "true"}
+    ).get_data(as_text=True)
+    assert spaced(a.nip) in html and spaced(b.nip) in html
+    html = finance_client.get(
+        f"/pay/runs/{run.id}/preview/{a.id}", headers={"HX-Request": "true"}
+    ).get_data(as_text=True)
+    assert f"NIP {spaced(a.nip)}" in html

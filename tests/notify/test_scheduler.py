@@ -136,6 +136,6 @@ def test_run_history_is_purged_after_30_days(app_ctx):
     now = utcnow()
     old = ScheduledRun.create(job="x", slot=now - dt.timedelta(days=31), status="ok")
     recent = ScheduledRun.create(job="x", slot=now - dt.timedelta(days=2), status="ok")
-    assert purge_run_history().startswith("1 run(s)")
+    assert purge_run_history() == {"deleted": 1, "days": 30}
     assert ScheduledRun.get_or_none(ScheduledRun.id == old.id) is None
     assert ScheduledRun.get_or_none(ScheduledRun.id == recent.id) is not None
