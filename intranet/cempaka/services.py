@@ -454,8 +454,10 @@ def resubmit(submission, employee, *, title, description, files, keep_files, loc
 
 
 def can_review(user, submission, employee=None):
+    """The employee's direct supervisor reviews their deliverables, whatever the supervisor's
+    roles (the head of office reviews the section heads reporting to her)."""
     employee = employee or submission.employee
-    return user.has_role("atasan") and is_direct_supervisor(user, employee)
+    return is_direct_supervisor(user, employee)
 
 
 def can_view(user, submission, employee=None):

@@ -31,7 +31,7 @@ from ..core.responses import (
 from ..extensions import transaction
 from ..people.models import Unit, User
 from ..people.nip import normalize_nip
-from ..policy import SIGNED_IN, require, roles
+from ..policy import HAS_REPORTS, SIGNED_IN, require, roles
 from . import labels, presenters, services, uploads
 from . import settings as cset
 from .forms import DecisionForm, OverrideForm, ResubmitForm, SettingsForm, SubmissionForm
@@ -326,6 +326,9 @@ def download_file(file_id):
 
 
 # ----- supervisor: review queue ----------------------------------------------------------------
+# Whoever has direct reports reviews them, whatever their roles (a head of office reviews the
+# section heads who report to her): policy.HAS_REPORTS. An atasan without reports sees an empty
+# queue.
 
 
 def _queue_filters(me):
@@ -369,7 +372,7 @@ def _present(rows):
 
 
 @bp.get("/review")
-@roles("atasan")
+@roles("atasan", HAS_REPORTS)
 def review_queue():
     me = _me()
     filters = _queue_filters(me)
@@ -406,7 +409,7 @@ def review_queue():
 
 
 @bp.post("/review/<int:submission_id>")
-@roles("atasan")
+@roles("atasan", HAS_REPORTS)
 def decide(submission_id):
     submission = _get_submission(submission_id)
     me = _me()
@@ -450,7 +453,7 @@ def decide(submission_id):
 
 
 @bp.post("/review/approve")
-@roles("atasan")
+@roles("atasan", HAS_REPORTS)
 def bulk_approve():
     ids = []
     for raw in request.form.getlist("ids"):
@@ -486,7 +489,7 @@ def _recap_scope(me):
     if me.has_role("kepala", "admin"):
         scopes = ("all", "reports", "me")
         default = "all"
-    elif me.has_role("atasan"):
+    elif me.has_role("atasan") or me.has_direct_reports:
         scopes = ("reports", "me")
         default = "reports"
     else:
