@@ -155,6 +155,7 @@ def _form_context(form, submission=None):
         "settings": s,
         "missing_policy": cset.missing_location_policy(me, s),
         "has_place": me.wfh_lat is not None and me.wfh_lon is not None,
+        "place": {"address": me.wfh_address, "lat": me.wfh_lat, "lon": me.wfh_lon},
         "today": services.today_wib().isoformat(),
         "earliest": (services.today_wib() - dt.timedelta(days=s.max_backdate_days)).isoformat(),
     }
@@ -254,6 +255,22 @@ def resubmit(submission_id):
     return render_invalid(
         "cempaka/form.html", error=error, **_form_context(form, submission), **context
     )
+
+
+@bp.post("/<int:submission_id>/withdraw")
+@roles("pegawai")
+def withdraw(submission_id):
+    """The author takes back a deliverable that is still waiting for review."""
+    submission = _get_submission(submission_id)
+    me = _me()
+    require(submission.employee_id == me.id)
+    try:
+        services.withdraw(submission, me)
+    except services.CempakaError as exc:
+        flash(str(exc.message), "warning")
+    else:
+        flash(_("The deliverable was withdrawn: %(title)s", title=submission.title), "success")
+    return redirect_to(url_for("cempaka.show_submission", submission_id=submission.id))
 
 
 # ----- one deliverable -------------------------------------------------------------------------
@@ -464,15 +481,24 @@ def bulk_approve():
     if not ids:
         flash(_("Select the deliverables to approve."), "warning")
         return redirect_to(url_for("cempaka.review_queue"))
-    approved, skipped = services.bulk_approve(_me(), ids)
-    if approved:
-        flash(_("%(n)d deliverables approved.", n=len(approved)), "success")
-    if skipped:
+    result = services.bulk_approve(_me(), ids)
+    if result.approved:
+        flash(_("%(n)d deliverables approved.", n=len(result.approved)), "success")
+    if result.flagged:
         flash(
             _(
-                "%(n)d were skipped: they carry flags, were decided already or are not your "
-                "direct reports'.",
-                n=skipped,
+                "Not approved, because flagged: %(titles)s. Approve each one on its own, with a "
+                "note saying why.",
+                titles=", ".join(s.title for s in result.flagged[:10])
+                + (" …" if len(result.flagged) > 10 else ""),
+            ),
+            "danger",
+        )
+    if result.skipped:
+        flash(
+            _(
+                "%(n)d were skipped: they were decided already or are not your direct reports'.",
+                n=result.skipped,
             ),
             "warning",
         )
