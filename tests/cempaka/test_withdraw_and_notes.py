@@ -67,6 +67,12 @@ def test_withdraw_over_http_post_author_only(english, client, office, sign_in, m
     assert "Withdrawn" in page and 'id="withdraw-form"' not in page
     mine = client.get("/cempaka/mine?status=withdrawn").get_data(as_text=True)
     assert f'id="mine-{s.id}"' in mine
+    # the supervisor sees it withdrawn, with nothing left to decide
+    sign_in(office.boss)
+    queue = client.get("/cempaka/review").get_data(as_text=True)
+    row = queue.split(f'<tr id="sub-{s.id}"', 1)[1].split("</tr>", 1)[0]
+    assert 'data-status="withdrawn"' in row
+    assert 'name="decision"' not in row and 'name="ids"' not in row
 
 
 # ----- approving a flagged deliverable takes a note ---------------------------------------------
@@ -114,6 +120,24 @@ def test_inline_approve_of_a_flagged_row_without_note_says_why(
     )
     assert response.status_code == 200
     assert Submission.get_by_id(s.id).status == "approved"
+
+
+def test_detail_page_approve_of_a_flagged_one_without_note_says_why(
+    english, client, office, sign_in, make_submission, far
+):
+    s = make_submission(office.emp, title="Rekap antrean loket", location=far)
+    sign_in(office.boss)
+    page = client.get(f"/cempaka/{s.id}").get_data(as_text=True)
+    assert "Required for every decision: this deliverable is flagged" in page
+    response = client.post_form(
+        f"/cempaka/review/{s.id}",
+        {"decision": "approved", "comment": "", "version": "1", "next": "detail"},
+        token_from="/home",
+    )
+    assert response.status_code == 303
+    assert Submission.get_by_id(s.id).status == "pending"
+    page = client.get(f"/cempaka/{s.id}").get_data(as_text=True)
+    assert "This deliverable is flagged: write a note saying why you approve it." in page
 
 
 def test_bulk_approve_refuses_flagged_rows_with_a_message(
