@@ -182,3 +182,16 @@ def test_the_list_shows_flag_badges_below_the_wide_column(
     assert 'class="d-lg-none mt-1 cempaka-flags-narrow"' in row
     narrow = row.split("cempaka-flags-narrow", 1)[1].split("</div>", 1)[0]
     assert "Far from WFH place" in narrow
+
+
+def test_a_withdrawn_deliverable_does_not_count_in_the_recap(app_ctx, office, make_submission):
+    import datetime as dt
+
+    kept = make_submission(office.emp, title="Notulen rapat")
+    gone = make_submission(office.emp, title="Salah kirim")
+    services.withdraw(gone, office.emp)
+    [row] = [
+        r for r in services.recap(dt.date(2026, 11, 1), None) if r.employee_id == office.emp.id
+    ]
+    assert (row.pending_days, row.submissions) == (1, 1)
+    assert Submission.get_by_id(kept.id).status == "pending"
