@@ -7,6 +7,11 @@
 ``roles(...)`` admits signed-in users holding any of the named roles; ``roles(SIGNED_IN)`` any
 signed-in user; ``public`` anyone. An endpoint without a declaration answers 403 to everyone, and
 the route x role test fails for it.
+
+Besides roles, a policy may name a standing that follows from the user's place in the office
+rather than from a role an admin grants: ``HAS_REPORTS`` (signed in and somebody's direct
+supervisor, whatever their roles). ``roles("atasan", HAS_REPORTS)`` admits both. ``standing(user)``
+is the user's roles plus the standings that hold for them; ``admits`` and the navigation read it.
 """
 
 from flask import abort, current_app, request
@@ -16,12 +21,16 @@ from .people.models import ROLES
 
 SIGNED_IN = "*signed-in*"
 PUBLIC = "*public*"
+HAS_REPORTS = "*has-direct-reports*"
+
+# Standings a policy may name beside roles: name -> does it hold for this (signed-in) user?
+STANDINGS = {HAS_REPORTS: lambda user: user.has_direct_reports}
 
 _POLICY_ATTR = "_intranet_policy"
 
 
 def roles(*names):
-    unknown = [n for n in names if n not in ROLES and n != SIGNED_IN]
+    unknown = [n for n in names if n not in ROLES and n != SIGNED_IN and n not in STANDINGS]
     if unknown or not names:
         raise ValueError(f"unknown roles in policy: {unknown or names}")
 
@@ -58,7 +67,18 @@ def admits(policy, user):
         return False
     if SIGNED_IN in policy:
         return True
-    return bool(user.role_names.intersection(policy))
+    if user.role_names.intersection(policy):
+        return True
+    return any(STANDINGS[name](user) for name in policy if name in STANDINGS)
+
+
+def standing(user):
+    """The roles and standings of a signed-in user (None for anonymous): what decides every
+    policy, so what the navigation is cached by."""
+    if user is None or not user.is_authenticated:
+        return None
+    held = frozenset(name for name, holds in STANDINGS.items() if holds(user))
+    return user.role_names | held if held else user.role_names
 
 
 def enforce():
@@ -82,6 +102,7 @@ def enforce():
 
 
 def is_direct_supervisor(user, employee):
+    """The supervisor recorded for the employee: who reviews their work, whatever their roles."""
     return employee.supervisor_id is not None and employee.supervisor_id == user.id
 
 

@@ -3,7 +3,7 @@
 import pytest
 
 from intranet.people.models import ROLES
-from intranet.policy import PUBLIC, SIGNED_IN, admits, policy_for
+from intranet.policy import HAS_REPORTS, PUBLIC, SIGNED_IN, admits, policy_for, standing
 
 SAMPLE_VALUES = {
     "int": "1",
@@ -52,14 +52,8 @@ def test_undeclared_endpoint_is_denied(app_config):
     assert b"secret" not in response.data
 
 
-@pytest.mark.parametrize("role", [None, *ROLES])
-def test_route_role_matrix(app, make_user, login_as, role):
-    app.config["WTF_CSRF_ENABLED"] = False
-    client = app.test_client()
-    user = None
-    if role is not None:
-        user = make_user(role)
-        login_as(user, client)
+def _walk(app, client, login_as, user, who):
+    """Every route x method as ``user`` (None: anonymous), against the declared policy."""
     checked = 0
     for rule in app.url_map.iter_rules():
         if rule.endpoint == "static":
@@ -70,7 +64,7 @@ def test_route_role_matrix(app, make_user, login_as, role):
             response = client.open(url, method=method, headers={"Accept": "text/html"})
             status = response.status_code
             expected_in = admits(pol, user)
-            where = f"{method} {url} ({rule.endpoint}) as {role or 'anonymous'}: {status}"
+            where = f"{method} {url} ({rule.endpoint}) as {who}: {status}"
             if expected_in:
                 assert status != 403, where
                 assert "X-Auth-Required" not in response.headers, where
@@ -82,11 +76,44 @@ def test_route_role_matrix(app, make_user, login_as, role):
             assert status < 500, where
             checked += 1
             # A successful POST may have ended the session (sign-out, password change):
-            if role is not None and method == "POST":
+            if user is not None and method == "POST":
                 login_as(user, client)
-    assert checked > 10
+    return checked
+
+
+@pytest.mark.parametrize("role", [None, *ROLES])
+def test_route_role_matrix(app, make_user, login_as, role):
+    app.config["WTF_CSRF_ENABLED"] = False
+    client = app.test_client()
+    user = None
+    if role is not None:
+        user = make_user(role)
+        login_as(user, client)
+    assert _walk(app, client, login_as, user, role or "anonymous") > 10
+
+
+@pytest.mark.parametrize("role", ["pegawai", "kepala"])
+def test_route_matrix_of_a_user_with_direct_reports(app, make_user, login_as, role):
+    """Having direct reports is a standing (policy.HAS_REPORTS), not a role: the same walk for a
+    user whose only difference is that somebody reports to them."""
+    app.config["WTF_CSRF_ENABLED"] = False
+    client = app.test_client()
+    user = make_user(role)
+    make_user(supervisor=user)
+    assert user.has_direct_reports
+    assert HAS_REPORTS in standing(user) and HAS_REPORTS not in standing(make_user(role))
+    login_as(user, client)
+    assert _walk(app, client, login_as, user, f"{role} with reports") > 10
+    admitted = [
+        rule.endpoint
+        for rule in app.url_map.iter_rules()
+        if HAS_REPORTS in (policy_for(rule.endpoint, app) or ())
+    ]
+    assert "cempaka.review_queue" in admitted
 
 
 def test_policy_helpers_are_consistent():
     assert PUBLIC != SIGNED_IN
     assert not admits(None, None)
+    assert len({PUBLIC, SIGNED_IN, HAS_REPORTS}) == 3
+    assert standing(None) is None

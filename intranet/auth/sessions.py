@@ -47,9 +47,10 @@ _LOAD_SQL = {}
 
 
 def _load_sql():
-    """The one query behind every signed-in request: the session row, its user and the user's
-    roles. Built with peewee once per database dialect and reused as plain SQL (compiling the
-    query on every request cost more than running it)."""
+    """The one query behind every signed-in request: the session row, its user, the user's
+    roles and whether anybody reports to them (policy.HAS_REPORTS). Built with peewee once per
+    database dialect and reused as plain SQL (compiling the query on every request cost more
+    than running it)."""
     from peewee import SQL, fn
 
     from ..extensions import is_sqlite
@@ -64,6 +65,8 @@ def _load_sql():
             else fn.string_agg(UserRole.role, SQL("','"))
         )
         roles = UserRole.select(agg).where(UserRole.user == User.id)
+        Report = User.alias("report")
+        has_reports = fn.EXISTS(Report.select(Report.id).where(Report.supervisor == User.id))
         query = (
             User.select(
                 User,
@@ -71,6 +74,7 @@ def _load_sql():
                 UserSession.created_at.alias("s_created_at"),
                 UserSession.last_seen_at.alias("s_last_seen_at"),
                 roles.alias("s_roles"),
+                has_reports.alias("s_has_reports"),
             )
             .join(UserSession, on=(UserSession.user == User.id))
             .where(UserSession.key == "?")
@@ -92,7 +96,7 @@ def load_user_from_session():
     fields = User._meta.sorted_fields
     user = User(__no_default__=True)
     values = row[: len(fields)]
-    session_id, created_at, last_seen_at, role_list = row[len(fields) :]
+    session_id, created_at, last_seen_at, role_list, has_reports = row[len(fields) :]
     user.__data__.update({f.name: f.python_value(v) for f, v in zip(fields, values, strict=True)})
     created_at = UserSession.created_at.python_value(created_at)
     last_seen_at = UserSession.last_seen_at.python_value(last_seen_at)
@@ -107,6 +111,7 @@ def load_user_from_session():
     if now - last_seen_at > TOUCH_EVERY:
         UserSession.update(last_seen_at=now).where(UserSession.id == session_id).execute()
     user._role_cache = frozenset(role_list.split(",")) if role_list else frozenset()
+    user._reports_cache = bool(has_reports)
     return user
 
 

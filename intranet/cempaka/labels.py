@@ -31,6 +31,7 @@ from .models import (
     PENDING,
     REJECTED,
     REVISION,
+    WITHDRAWN,
 )
 
 
@@ -44,12 +45,14 @@ STATUS_LABELS = {
     APPROVED: _l("Approved"),
     REVISION: _l("Revision requested"),
     REJECTED: _l("Rejected"),
+    WITHDRAWN: _l("Withdrawn"),
 }
 STATUS_CLASSES = {
     PENDING: "text-bg-warning",
     APPROVED: "text-bg-success",
     REVISION: "text-bg-info",
     REJECTED: "text-bg-danger",
+    WITHDRAWN: "text-bg-secondary",
 }
 FLAG_LABELS = {
     FLAG_NO_LOCATION: _l("No location"),
@@ -86,6 +89,7 @@ WORDS = {
     "reject": _l("Reject"),
     "comment": _l("Comment"),
     "comment_placeholder": _l("Comment (required to revise or reject)"),
+    "comment_placeholder_flagged": _l("Note (required: this deliverable is flagged)"),
     "decision": _l("Decision"),
     "show_map": _l("Show map"),
     "sent": _l("sent %(when)s"),

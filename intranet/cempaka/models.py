@@ -24,7 +24,8 @@ PENDING = "pending"
 APPROVED = "approved"
 REVISION = "revision"
 REJECTED = "rejected"
-STATUSES = (PENDING, APPROVED, REVISION, REJECTED)
+WITHDRAWN = "withdrawn"  # taken back by its author while pending; final
+STATUSES = (PENDING, APPROVED, REVISION, REJECTED, WITHDRAWN)
 
 # How the browser answered the location request ("ok" is the only status with coordinates).
 LOC_OK = "ok"

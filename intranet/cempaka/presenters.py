@@ -196,14 +196,17 @@ def queue_rows(rows, error=None, comment=""):
         parts.append('  </td>\n  <td class="cempaka-decision-cell">\n')
         if pending:
             invalid = " is-invalid" if error else ""
+            # approving a flagged deliverable takes a note (services.decide)
+            placeholder = W["comment_placeholder_flagged" if s.flags else "comment_placeholder"]
+            required = ' aria-required="true"' if s.flags else ""
             parts.append(
                 f'    <form hx-post="{decide_url[0]}{sid}{decide_url[1]}" hx-target="#sub-{sid}" '
                 f'hx-swap="outerHTML" class="cempaka-decision">\n'
                 f'      <input type="hidden" name="version" value="{int(s.version)}">\n'
                 f'      <label class="visually-hidden" for="comment-{sid}">{W["comment"]}</label>\n'
                 f'      <textarea class="form-control form-control-sm mb-1{invalid}" '
-                f'id="comment-{sid}" name="comment" rows="1" maxlength="2000" '
-                f'placeholder="{W["comment_placeholder"]}">{_e(comment or "")}</textarea>\n'
+                f'id="comment-{sid}" name="comment" rows="1" maxlength="2000"{required} '
+                f'placeholder="{placeholder}">{_e(comment or "")}</textarea>\n'
             )
             if error:
                 parts.append(
@@ -278,15 +281,19 @@ def my_rows(rows):
             )
         else:
             where = f'<span class="text-danger">{location_text}</span>'
+        badges = _flag_badges(s.flags, W) if s.flags else ""
+        # below the lg breakpoint the flags column is hidden: the badges go under the title
+        narrow = ""
+        if badges:
+            narrow = f'\n    <div class="d-lg-none mt-1 cempaka-flags-narrow">{badges}</div>'
         html = _safe(
             f'<tr id="mine-{sid}" data-status="{status}">\n'
             f'  <td class="text-nowrap">{dates.date(s.work_date)}</td>\n'
             f'  <td><a href="{show_url}{sid}">{_e(s.title)}</a>\n'
-            f'    <div class="small text-muted">{meta} · {files}</div>{note}\n'
+            f'    <div class="small text-muted">{meta} · {files}</div>{narrow}{note}\n'
             f"  </td>\n  <td>{W['status'][s.status]}</td>\n"
             f'  <td class="d-none d-md-table-cell small">{where}</td>\n'
-            f'  <td class="d-none d-lg-table-cell">'
-            f"{_flag_badges(s.flags, W) if s.flags else ''}</td>\n</tr>"
+            f'  <td class="d-none d-lg-table-cell">{badges}</td>\n</tr>'
         )
         out.append(_keep_row(key, W, html))
     return out

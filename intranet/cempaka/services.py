@@ -37,6 +37,7 @@ from .models import (
     REJECTED,
     REVISION,
     STATUSES,
+    WITHDRAWN,
     Review,
     Submission,
     SubmissionFile,
@@ -74,6 +75,10 @@ class LocationRequired(CempakaError):
 
 class AlreadyDecided(CempakaError):
     pass
+
+
+class FlaggedNeedsNote(CempakaError):
+    """Approving a flagged deliverable takes a note saying why."""
 
 
 # ----- location --------------------------------------------------------------------------------
@@ -211,8 +216,13 @@ def _files_reused(checked_files, submission_id):
     )
     if not hashes:
         return False
-    query = SubmissionFile.select(SubmissionFile.id).where(
-        SubmissionFile.upload_sha256.in_(hashes) | SubmissionFile.sha256.in_(hashes)
+    query = (
+        SubmissionFile.select(SubmissionFile.id)
+        .join(Submission, on=(SubmissionFile.submission == Submission.id))
+        .where(
+            (SubmissionFile.upload_sha256.in_(hashes) | SubmissionFile.sha256.in_(hashes))
+            & (Submission.status != WITHDRAWN)  # a withdrawn deliverable was never counted
+        )
     )
     if submission_id is not None:
         query = query.where(SubmissionFile.submission != submission_id)
@@ -454,8 +464,10 @@ def resubmit(submission, employee, *, title, description, files, keep_files, loc
 
 
 def can_review(user, submission, employee=None):
+    """The employee's direct supervisor reviews their deliverables, whatever the supervisor's
+    roles (the head of office reviews the section heads reporting to her)."""
     employee = employee or submission.employee
-    return user.has_role("atasan") and is_direct_supervisor(user, employee)
+    return is_direct_supervisor(user, employee)
 
 
 def can_view(user, submission, employee=None):
@@ -477,6 +489,11 @@ def decide(submission, reviewer, decision, comment="", now=None):
     employee = User.get_by_id(submission.employee_id)
     if not can_review(reviewer, submission, employee):
         raise CempakaError(_("Only the employee's direct supervisor can decide."))
+    if decision == APPROVED and submission.flags and len(comment) < 3:
+        raise FlaggedNeedsNote(
+            _("This deliverable is flagged: write a note saying why you approve it."),
+            field="comment",
+        )
     if decision in (REVISION, REJECTED) and len(comment) < 3:
         raise CempakaError(
             _("Write a comment so the employee knows what to change.")
@@ -523,32 +540,70 @@ def decide(submission, reviewer, decision, comment="", now=None):
     return fresh
 
 
+BulkApproval = namedtuple("BulkApproval", ["approved", "flagged", "skipped"])
+
+
 def bulk_approve(reviewer, ids, now=None):
-    """Approve the given pending deliverables of direct reports that carry no flags. Returns
-    (approved submissions, number skipped)."""
+    """Approve the given pending deliverables of direct reports. Flagged ones are refused, not
+    approved (each needs a note, given one by one). Returns BulkApproval: the approved
+    submissions, the flagged ones refused, and how many others were skipped (decided already,
+    or not the reviewer's direct reports')."""
     now = now or utcnow()
     wanted = sorted({int(i) for i in ids})[:500]
     if not wanted:
-        return [], 0
+        return BulkApproval([], [], 0)
     candidates = list(
         Submission.select(Submission)
         .join(User, on=(Submission.employee == User.id))
         .where(
             Submission.id.in_(wanted),
             Submission.status == PENDING,
-            Submission.flags == 0,
             User.supervisor == reviewer.id,
         )
         .order_by(Submission.id)
     )
+    flagged = [s for s in candidates if s.flags]
     approved = []
     with transaction():
         for submission in candidates:
+            if submission.flags:
+                continue
             try:
                 approved.append(decide(submission, reviewer, APPROVED, "", now=now))
             except AlreadyDecided:
                 continue
-    return approved, len(wanted) - len(approved)
+    return BulkApproval(approved, flagged, len(wanted) - len(approved) - len(flagged))
+
+
+def withdraw(submission, employee, now=None):
+    """The author takes back a deliverable still waiting for review (it leaves the queue; it is
+    kept, with its files, as withdrawn)."""
+    now = now or utcnow()
+    if submission.employee_id != employee.id:
+        raise CempakaError(_("Only the employee who submitted it can withdraw this deliverable."))
+    if submission.status != PENDING:
+        raise CempakaError(_("Only a deliverable waiting for review can be withdrawn."))
+    with transaction():
+        updated = (
+            Submission.update(
+                status=WITHDRAWN, decided_at=now, decided_by=employee.id, decision_comment=""
+            )
+            .where(
+                (Submission.id == submission.id)
+                & (Submission.status == PENDING)
+                & (Submission.version == submission.version)
+            )
+            .execute()
+        )
+        if not updated:
+            raise AlreadyDecided(_("This deliverable was already decided or changed meanwhile."))
+        record(
+            "cempaka.withdrawn",
+            submission,
+            actor=employee,
+            detail={"version": submission.version},
+        )
+    return Submission.get_by_id(submission.id)
 
 
 # ----- queries for the pages -------------------------------------------------------------------
@@ -1028,7 +1083,7 @@ def recap(month, employees):
             fn.COUNT(fn.DISTINCT(Submission.work_date)).alias("days"),
             fn.COUNT(Submission.id).alias("n"),
         )
-        .where(Submission.work_date.between(first, last))
+        .where(Submission.work_date.between(first, last) & (Submission.status != WITHDRAWN))
         .group_by(Submission.employee, Submission.status)
     )
     if employees is not None:

@@ -35,7 +35,7 @@ from ..core.responses import (
 from ..extensions import transaction
 from ..people.models import Unit, User
 from ..people.nip import normalize_nip
-from ..policy import SIGNED_IN, require, roles
+from ..policy import HAS_REPORTS, SIGNED_IN, require, roles
 from . import labels, presenters, services, uploads
 from . import settings as cset
 from .forms import DecisionForm, OverrideForm, ResubmitForm, SettingsForm, SubmissionForm
@@ -145,6 +145,7 @@ def _form_context(form, submission=None):
         "settings": s,
         "missing_policy": cset.missing_location_policy(me, s),
         "has_place": me.wfh_lat is not None and me.wfh_lon is not None,
+        "place": {"address": me.wfh_address, "lat": me.wfh_lat, "lon": me.wfh_lon},
         "today": services.today_wib().isoformat(),
         "earliest": (services.today_wib() - dt.timedelta(days=s.max_backdate_days)).isoformat(),
     }
@@ -246,6 +247,22 @@ def resubmit(submission_id):
     )
 
 
+@bp.post("/<int:submission_id>/withdraw")
+@roles("pegawai")
+def withdraw(submission_id):
+    """The author takes back a deliverable that is still waiting for review."""
+    submission = _get_submission(submission_id)
+    me = _me()
+    require(submission.employee_id == me.id)
+    try:
+        services.withdraw(submission, me)
+    except services.CempakaError as exc:
+        flash(str(exc.message), "warning")
+    else:
+        flash(_("The deliverable was withdrawn: %(title)s", title=submission.title), "success")
+    return redirect_to(url_for("cempaka.show_submission", submission_id=submission.id))
+
+
 # ----- one deliverable -------------------------------------------------------------------------
 
 
@@ -316,6 +333,9 @@ def download_file(file_id):
 
 
 # ----- supervisor: review queue ----------------------------------------------------------------
+# Whoever has direct reports reviews them, whatever their roles (a head of office reviews the
+# section heads who report to her): policy.HAS_REPORTS. An atasan without reports sees an empty
+# queue.
 
 
 def _queue_filters(me, args=None):
@@ -355,7 +375,7 @@ def _present(rows):
 
 
 @bp.get("/review")
-@roles("atasan")
+@roles("atasan", HAS_REPORTS)
 def review_queue():
     me = _me()
     filters = _queue_filters(me)
@@ -392,7 +412,7 @@ def review_queue():
 
 
 @bp.post("/review/<int:submission_id>")
-@roles("atasan")
+@roles("atasan", HAS_REPORTS)
 def decide(submission_id):
     submission = _get_submission(submission_id)
     me = _me()
@@ -457,21 +477,30 @@ def _page_filters():
 
 
 @bp.post("/review/approve")
-@roles("atasan")
+@roles("atasan", HAS_REPORTS)
 def bulk_approve():
     ids = int_list_arg("ids", args=request.form)
     if not ids:
         flash(_("Select the deliverables to approve."), "warning")
         return redirect_to(url_for("cempaka.review_queue"))
-    approved, skipped = services.bulk_approve(_me(), ids)
-    if approved:
-        flash(_("%(n)d deliverables approved.", n=len(approved)), "success")
-    if skipped:
+    result = services.bulk_approve(_me(), ids)
+    if result.approved:
+        flash(_("%(n)d deliverables approved.", n=len(result.approved)), "success")
+    if result.flagged:
         flash(
             _(
-                "%(n)d were skipped: they carry flags, were decided already or are not your "
-                "direct reports'.",
-                n=skipped,
+                "Not approved, because flagged: %(titles)s. Approve each one on its own, with a "
+                "note saying why.",
+                titles=", ".join(s.title for s in result.flagged[:10])
+                + (" …" if len(result.flagged) > 10 else ""),
+            ),
+            "danger",
+        )
+    if result.skipped:
+        flash(
+            _(
+                "%(n)d were skipped: they were decided already or are not your direct reports'.",
+                n=result.skipped,
             ),
             "warning",
         )
@@ -488,7 +517,7 @@ def _recap_scope(me):
     if me.has_role("kepala", "admin"):
         scopes = ("all", "reports", "me")
         default = "all"
-    elif me.has_role("atasan"):
+    elif me.has_role("atasan") or me.has_direct_reports:
         scopes = ("reports", "me")
         default = "reports"
     else:

@@ -2,8 +2,9 @@
 
 Every signed-in page pays for the layout, so its fixed parts are not recomputed per request:
 the navigation for a set of roles, the layout's own sentences and links, and the rendered
-navigation bar are built once per (roles, language, script root, active page) and reused; only
-the CSRF token, the current path and the user's name are filled in per request.
+navigation bar are built once per (roles and standings such as having direct reports, see
+policy.standing; language; script root; active page) and reused; only the CSRF token, the
+current path and the user's name are filled in per request.
 """
 
 import re
@@ -69,7 +70,7 @@ class Layout:
         per language, role set and active page with stand-ins for the CSRF token, the current
         path and the user's name; each request fills those in, escaped."""
         signed_in = user is not None and user.is_authenticated
-        roles = user.role_names if signed_in else None
+        roles = policy.standing(user)
         root = request.script_root
         key = (roles, locale, root, request.endpoint)
         parts = self._navbar.get(key)
@@ -98,7 +99,7 @@ class Layout:
 
     def nav(self, user, locale, script_root):
         """(endpoint, label, href) of the navigation entries this user's roles may open."""
-        roles = user.role_names if user is not None and user.is_authenticated else None
+        roles = policy.standing(user)  # roles, and e.g. having direct reports
         key = (roles, locale, script_root)
         items = self._nav.get(key)
         if items is None:

@@ -96,6 +96,16 @@ class User(BaseModel):
         return [str(ROLE_LABELS[r]) for r in ROLES if r in self.role_names]
 
     @property
+    def has_direct_reports(self):
+        """Somebody names this user as their direct supervisor (whatever this user's roles): they
+        review those reports' work. Loaded with the session (auth.sessions), else asked once."""
+        cached = getattr(self, "_reports_cache", None)
+        if cached is None:
+            cached = User.select(User.id).where(User.supervisor == self.id).exists()
+            self._reports_cache = cached
+        return cached
+
+    @property
     def display_nip(self):
         return format_nip(self.nip)
 

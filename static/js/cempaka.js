@@ -27,8 +27,46 @@
     form.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = on; });
   }
 
-  // Ask for a fresh position (maximumAge 0: never a cached one) and send the form with it, or
-  // with the reason there is none. Coordinates are only ever what this call returned.
+  function choice(form) {
+    return form.querySelector("#geo-choice");
+  }
+
+  function hideChoice(form) {
+    var box = choice(form);
+    if (box) box.classList.add("d-none");
+  }
+
+  // No position came: say why and let the employee choose, "try again" or (when the office
+  // accepts it) "send without location". Nothing is sent until then.
+  function offerChoice(form, status) {
+    var box = choice(form);
+    var progress = document.getElementById("geo-progress");
+    if (progress) progress.className = "alert d-none";
+    form.dataset.geoFailed = status;
+    busy(form, false);
+    if (!box) return;
+    var key = "msg" + status.charAt(0).toUpperCase() + status.slice(1);
+    box.querySelector("#geo-choice-reason").textContent = form.dataset[key] || "";
+    var retry = box.querySelector("#geo-retry");
+    var anyway = box.querySelector("#geo-send-anyway");
+    retry.hidden = status === "unsupported";  // asking again cannot help
+    box.classList.remove("d-none");
+    var first = !retry.hidden ? retry : anyway;
+    if (first) first.focus();
+  }
+
+  function sendWithout(form) {
+    var status = form.dataset.geoFailed || "missing";
+    hideChoice(form);
+    busy(form, true);
+    clearLocation(form);
+    field(form, "geo_status").value = status;
+    say(form, "sending", "warning");
+    HTMLFormElement.prototype.submit.call(form);
+  }
+
+  // Ask for a fresh position (maximumAge 0: never a cached one) and send the form with it; without
+  // one, offer the choice. Coordinates are only ever what this call returned.
   function locateAndSubmit(form) {
     var timeout = parseInt(form.dataset.geoTimeout, 10) || 20000;
     var finished = false;
@@ -39,21 +77,22 @@
       finished = true;
       if (guard) clearTimeout(guard);
       clearLocation(form);
-      field(form, "geo_status").value = status;
-      if (status === "ok") {
-        var c = position.coords;
-        field(form, "geo_lat").value = String(c.latitude);
-        field(form, "geo_lon").value = String(c.longitude);
-        field(form, "geo_accuracy").value = String(c.accuracy);
-        field(form, "geo_time").value = String(Math.round(position.timestamp));
-        say(form, "ok", "success");
-      } else {
-        say(form, status, "warning");
+      if (status !== "ok") {
+        offerChoice(form, status);
+        return;
       }
+      var c = position.coords;
+      field(form, "geo_status").value = status;
+      field(form, "geo_lat").value = String(c.latitude);
+      field(form, "geo_lon").value = String(c.longitude);
+      field(form, "geo_accuracy").value = String(c.accuracy);
+      field(form, "geo_time").value = String(Math.round(position.timestamp));
+      say(form, "ok", "success");
       HTMLFormElement.prototype.submit.call(form);
     }
 
     clearLocation(form);
+    hideChoice(form);
     if (!("geolocation" in navigator)) {
       finish("unsupported");
       return;
@@ -84,10 +123,23 @@
     locateAndSubmit(form);
   }, true);
 
+  document.addEventListener("click", function (evt) {
+    var button = evt.target instanceof Element ? evt.target.closest("#geo-retry, #geo-send-anyway") : null;
+    var form = button ? button.closest("form[data-geo]") : null;
+    if (!form || form.dataset.geoBusy === "1") return;
+    if (button.id === "geo-retry") {
+      busy(form, true);
+      locateAndSubmit(form);
+    } else {
+      sendWithout(form);
+    }
+  });
+
   // Coming back with the browser's back button must not resend an old position.
   window.addEventListener("pageshow", function () {
     document.querySelectorAll("form[data-geo]").forEach(function (form) {
       clearLocation(form);
+      hideChoice(form);
       busy(form, false);
       var box = document.getElementById("geo-progress");
       if (box) box.className = "alert d-none";

@@ -1,10 +1,12 @@
-"""Real Chromium with emulated geolocation: submit with location granted and denied, review
-inline, resubmit a revision, and the e-mails at the test SMTP server."""
+"""Real Chromium with emulated geolocation: submit with location granted and denied (try again or
+send without), the maps' legend and WFH place, the phone list, withdraw, review inline, resubmit
+a revision, and the e-mails at the test SMTP server."""
 
 import re
 
 import pytest
 
+from intranet.cempaka import services
 from intranet.cempaka.models import Submission, SubmissionVersion
 from tests.conftest import browser_login
 
@@ -51,6 +53,10 @@ def test_submit_with_location_granted(browser, live_server, office):
     page = context.new_page()
     browser_login(page, office.emp.email)
     _open_form_via_navigation(page)
+    # the employee sees the registered WFH place she is measured against, on its own map
+    assert "Jl. Kenari 5, Jakarta" in page.inner_text("#wfh-place")
+    page.wait_for_selector("#wfh-place .cempaka-map.leaflet-container")
+    assert page.is_visible("#wfh-place .cempaka-legend [data-key=radius]")
     page.fill("#title", "Laporan verifikasi berkas paspor")
     page.fill("#description", "Dikerjakan dari rumah.")
     _attach(page)
@@ -68,10 +74,27 @@ def test_submit_with_location_granted(browser, live_server, office):
     page.wait_for_selector(".cempaka-map.leaflet-container")
     assert page.locator("[data-coords]").inner_text().startswith(f"{s.lat:.6f}")
     assert page.locator("img.leaflet-tile").count() == 0  # nothing loaded from outside
+    # the map has a legend: the position, its accuracy, the registered place and its radius
+    keys = page.locator(".cempaka-location .cempaka-legend li")
+    assert [keys.nth(i).get_attribute("data-key") for i in range(keys.count())] == [
+        "position",
+        "accuracy",
+        "place",
+        "radius",
+    ]
+    assert keys.nth(0).is_visible()
     context.close()
 
 
-def test_submit_with_location_denied(browser, live_server, office):
+def _nothing_sent_yet(page):
+    """The choice is offered and stays: no request goes out while the employee has not chosen."""
+    page.wait_for_selector("#geo-choice:not(.d-none)")
+    page.wait_for_timeout(800)
+    assert page.url.endswith("/cempaka/new")
+    assert Submission.select().count() == 0
+
+
+def test_denied_location_offers_a_choice_then_sends_without(browser, live_server, office):
     context = _context(browser, live_server, granted=False)
     page = context.new_page()
     browser_login(page, office.emp.email)
@@ -79,12 +102,38 @@ def test_submit_with_location_denied(browser, live_server, office):
     page.fill("#title", "Rekap antrean layanan")
     _attach(page, "rekap.pdf")
     page.click("#cempaka-submit")
+    _nothing_sent_yet(page)
+    assert "Akses lokasi ditolak" in page.inner_text("#geo-choice-reason")
+    assert page.is_visible("#geo-retry") and page.is_visible("#geo-send-anyway")
+    assert page.is_enabled("#cempaka-submit")  # the form is usable again
+    page.click("#geo-send-anyway")
     page.wait_for_url(re.compile(r".*/cempaka/\d+$"))
     s = Submission.get_by_id(_submission_id(page))
     assert s.location_status == "denied"
     assert s.lat is None and s.lon is None and s.accuracy_m is None
     assert s.flags & 1  # no location
     assert "Lokasi ditolak" in page.inner_text("main")  # Indonesian by default
+    context.close()
+
+
+def test_denied_location_then_try_again_sends_the_position(browser, live_server, office):
+    context = _context(browser, live_server, granted=False)
+    page = context.new_page()
+    browser_login(page, office.emp.email)
+    page.goto("/cempaka/new")
+    page.fill("#title", "Rekap antrean layanan")
+    _attach(page, "rekap.pdf")
+    page.click("#cempaka-submit")
+    _nothing_sent_yet(page)
+    # the employee allows location access in the browser, then tries again
+    context.grant_permissions(["geolocation"], origin=live_server.url)
+    context.set_geolocation(GRANTED)
+    page.click("#geo-retry")
+    page.wait_for_url(re.compile(r".*/cempaka/\d+$"))
+    s = Submission.get_by_id(_submission_id(page))
+    assert s.location_status == "ok"
+    assert s.lat == pytest.approx(GRANTED["latitude"], abs=1e-9)
+    assert Submission.select().count() == 1
     context.close()
 
 
@@ -100,9 +149,50 @@ def test_denied_location_blocks_when_the_office_says_so(browser, live_server, of
     page.fill("#title", "Laporan tanpa lokasi")
     _attach(page)
     page.click("#cempaka-submit")
-    page.wait_for_selector("#form-error")
-    assert "Lokasi Anda diperlukan" in page.inner_text("#form-error")
-    assert Submission.select().count() == 0
+    _nothing_sent_yet(page)
+    assert "tidak dapat dikirim" in page.inner_text("#geo-choice-policy")
+    assert page.is_visible("#geo-retry")
+    assert page.locator("#geo-send-anyway").count() == 0  # only "try again" is offered
+    context.close()
+
+
+def test_phone_list_shows_the_flag_badges(browser, live_server, office, make_submission):
+    far = services.Location(status="ok", lat=HOME[0] + 0.05, lon=HOME[1], accuracy_m=10.0)
+    s = make_submission(office.emp, title="Rekap antrean loket", location=far)
+    context = browser.new_context(
+        base_url=live_server.url, locale="en-US", viewport={"width": 390, "height": 844}
+    )
+    context.set_default_timeout(15000)
+    page = context.new_page()
+    browser_login(page, office.emp.email)
+    page.goto("/cempaka/mine")
+    row = page.locator(f"#mine-{s.id}")
+    narrow = row.locator(".cempaka-flags-narrow")
+    assert narrow.is_visible()
+    assert "Jauh dari tempat WFH" in narrow.inner_text()
+    assert not row.locator("td.d-lg-table-cell").is_visible()  # the desktop column is hidden
+    assert "Jl. Kenari 5, Jakarta" in page.inner_text("#wfh-place-line")
+    context.close()
+
+
+def test_the_author_withdraws_a_pending_deliverable(browser, live_server, office, make_submission):
+    s = make_submission(office.emp, title="Laporan verifikasi paspor")
+    context = _context(browser, live_server)
+    page = context.new_page()
+    dialogs = []
+
+    def accept(dialog):
+        dialogs.append(dialog.message)
+        dialog.accept()
+
+    page.on("dialog", accept)
+    browser_login(page, office.emp.email)
+    page.goto(f"/cempaka/{s.id}")
+    page.click("#withdraw-button")
+    page.wait_for_selector("#withdraw-button", state="detached")
+    assert dialogs and "Tarik kembali" in dialogs[0]  # asked first
+    assert Submission.get_by_id(s.id).status == "withdrawn"
+    assert "Ditarik" in page.inner_text("main")
     context.close()
 
 

@@ -24,7 +24,7 @@ def test_each_decision_mails_the_employee_in_their_language(
     assert "Lampirkan daftar hadir." in mail_sink.html_of(msg)
     # the default language is Indonesian
     s2 = make_submission(office.emp2, title="Notulen rapat")
-    services.decide(s2, office.boss, "approved")
+    services.decide(s2, office.boss, "approved", "Sudah diperiksa.")  # s2 is flagged
     run_jobs()
     mail_sink.wait_for(2)
     [msg2] = mail_sink.to(office.emp2.email)

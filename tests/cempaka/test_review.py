@@ -244,8 +244,10 @@ def test_employee_resubmits_a_revision_and_history_is_kept(
     assert "Tambahkan ringkasan." in detail and "Version 1" in client.get(
         f"/cempaka/{s.id}"
     ).get_data(as_text=True)
-    # the supervisor decides the new version
-    approved = services.decide(Submission.get_by_id(s.id), office.boss, "approved")
+    # the supervisor decides the new version (sent without a location: flagged, so with a note)
+    approved = services.decide(
+        Submission.get_by_id(s.id), office.boss, "approved", "Lokasi dikonfirmasi lisan."
+    )
     assert approved.status == "approved" and approved.version == 2
     # a decided deliverable cannot be revised any more
     again = client.post_form(
