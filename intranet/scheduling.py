@@ -6,10 +6,18 @@ in ``JOB_MODULES``:
     from ..scheduling import periodic
 
     @periodic("owl.permit_scan", daily_at="06:00")       # WIB wall-clock time
-    def permit_scan(): ...
+    def permit_scan(as_of=None): ...
 
     @periodic("notify.reconcile", every_seconds=60)
     def reconcile(): ...
+
+A job that depends on the time declares ``as_of``: the runner passes the time of the slot being
+run (naive UTC; the instant it was scheduled for, e.g. 17:30 WIB of that day), and the job acts
+as of then, never as of the moment it happens to run. A worker down at 17:30 that starts the
+next morning runs the evening's slot late: it must close that evening, not the morning.
+Called without it (tests, the CLI), ``as_of`` is now. Every daily job declares it
+(tests/notify/test_scheduler.py checks); the reconcilers that run every few seconds and repair
+the present state (``notify.reconcile``, ``emak.complete_runs``) do not.
 
 ``worker.py`` imports JOB_MODULES and hands the registry to the scheduler runner (notify issue),
 which records each run and makes sure two workers never run the same slot twice.

@@ -469,15 +469,21 @@ def finish_ticket(counter, officer, ticket_id, outcome, *, at=None):
 def close_day(*, at=None):
     """The end-of-day sweep (run by the scheduler after closing time; idempotent).
 
-    Counters still open and idle are closed with a CLOSE event in the officer's name, at the
-    sweep's time, audited as done by the system. Counters left calling or interviewing stay as
-    they are (the board shows them; only the officer knows how the ticket ended). Tickets of the
-    day, or earlier, that were never called become "not called". Returns (closed, expired)."""
+    ``at`` is the sweep's time (the scheduler passes its slot's, 17:30 WIB of the day to close,
+    even when it runs the next morning); everything is judged as of then. Counters open and
+    idle since before ``at`` are closed with a CLOSE event in the officer's name at ``at``,
+    audited as done by the system; a counter opened or used after ``at`` (the next morning) is
+    left alone. Counters left calling or interviewing stay as they are (the board shows them;
+    only the officer knows how the ticket ended). Tickets of ``at``'s day, or earlier, that
+    were never called become "not called"; later ones are not touched. Returns (closed,
+    expired)."""
     at = at or clock.now()
     day = clock.wib_day(at)
     closed = 0
     for state in list(
-        CounterState.select(CounterState, Counter).join(Counter).where(CounterState.state == IDLE)
+        CounterState.select(CounterState, Counter)
+        .join(Counter)
+        .where(CounterState.state == IDLE, CounterState.since <= at)
     ):
         with transaction():
             moved = (
@@ -486,6 +492,7 @@ def close_day(*, at=None):
                     CounterState.counter == state.counter_id,
                     CounterState.state == IDLE,
                     CounterState.officer == state.officer_id,
+                    CounterState.since <= at,
                 )
                 .execute()
             )

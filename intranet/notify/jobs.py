@@ -2,11 +2,14 @@
 and are idempotent: running one twice sends nothing twice (rows are claimed in the database)."""
 
 import contextlib
+import logging
 
 from rq import get_current_job
 
 from ..extensions import db
 from ..scheduling import periodic
+
+log = logging.getLogger(__name__)
 
 
 @contextlib.contextmanager
@@ -29,7 +32,11 @@ def send_batch(ids):
 
     job = get_current_job()
     with db_session():
-        return send_rows(ids, job_id=job.id if job is not None else "")
+        summary = send_rows(ids, job_id=job.id if job is not None else "")
+    done = ", ".join(f"{key} {n}" for key, n in summary.items() if n)
+    if done:  # one line per batch that did something; a batch that found its rows taken: none
+        log.info("outbox: %s", done)
+    return summary
 
 
 @periodic("notify.reconcile", every_seconds=60)
@@ -45,16 +52,19 @@ RUN_HISTORY_DAYS = 30
 
 
 @periodic("notify.purge_run_history", daily_at="02:30")
-def purge_run_history():
-    """Scheduler runs are kept 30 days (the reconciler alone records 1,440 runs a day)."""
+def purge_run_history(as_of=None):
+    """Scheduler runs are kept 30 days (the reconciler alone records 1,440 runs a day), counted
+    back from the slot's time. Nothing deleted: no outcome."""
     import datetime as dt
 
     from ..models import utcnow
     from .models import ScheduledRun
 
-    cutoff = utcnow() - dt.timedelta(days=RUN_HISTORY_DAYS)
+    cutoff = (as_of or utcnow()) - dt.timedelta(days=RUN_HISTORY_DAYS)
     with db_session():
         deleted = ScheduledRun.delete().where(ScheduledRun.slot < cutoff).execute()
+    if not deleted:
+        return None
     return {"deleted": deleted, "days": RUN_HISTORY_DAYS}
 
 

@@ -8,10 +8,20 @@ scheduler whose insert succeeded enqueues the RQ job, so two workers (or two sch
 each slot once. The RQ job (``intranet.notify.jobs.run_periodic``) records started, finished and
 the outcome. Runs whose RQ job vanished before it started (Redis flushed) are enqueued again;
 runs whose worker died while running are marked ``lost``.
+
+A job that declares an ``as_of`` keyword receives its slot's time: a naive UTC datetime, the
+instant the slot was scheduled for (daily at 17:30 WIB: that day's 17:30 WIB; every N seconds:
+the slot's start). A run that starts late - the worker was down at 17:30 and started the next
+morning - acts as of then, not as of the moment it runs: it closes the day of its slot and
+leaves the next morning alone. A run on time gets (within a tick) the moment it runs.
+
+Logging: a run whose result says it did something (``did_something``) writes one INFO line
+(the job and its outcome); a run that found nothing to do writes at DEBUG only.
 """
 
 import datetime as dt
 import importlib
+import inspect
 import logging
 import os
 import re
@@ -157,6 +167,33 @@ def _describe(result):
     return str(result)
 
 
+def did_something(result):
+    """Whether a job's result reports work done: a nonzero count, a dict with a nonzero count
+    among its values (dates and names alone are not work), a non-empty text."""
+    if result is None or isinstance(result, bool):
+        return bool(result)
+    if isinstance(result, int | float):
+        return result != 0
+    if isinstance(result, dict):
+        return any(
+            isinstance(v, int | float) and not isinstance(v, bool) and v != 0
+            for v in result.values()
+        )
+    return bool(result)
+
+
+def takes_as_of(func):
+    try:
+        return "as_of" in inspect.signature(func).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+def call_job(func, slot):
+    """Call a periodic job, with its slot's time if it declares ``as_of``."""
+    return func(as_of=slot) if takes_as_of(func) else func()
+
+
 def execute_run(run_id):
     """Run one slot (the RQ job). Idempotent: a run already started or done is not run again."""
     now = utcnow()
@@ -175,8 +212,12 @@ def execute_run(run_id):
         status, outcome = FAILED, f"no periodic job named {run.job}"
     else:
         try:
-            result = _import(job.func_path)()
+            result = call_job(_import(job.func_path), run.slot)
             status, outcome = OK, _describe(result)
+            if did_something(result):
+                log.info("%s: %s", run.job, outcome or "done")
+            else:
+                log.debug("%s: nothing to do (%s)", run.job, outcome)
         except Exception as exc:
             log.exception("periodic job %s failed", run.job)
             status = FAILED

@@ -6,8 +6,12 @@ from zoneinfo import ZoneInfo
 WIB = ZoneInfo("Asia/Jakarta")
 
 
-def wib_today():
-    return dt.datetime.now(WIB).date()
+def wib_today(at=None):
+    """Today's Jakarta date, or the Jakarta date of ``at`` (a naive UTC datetime: the
+    scheduler's slot)."""
+    if at is None:
+        return dt.datetime.now(WIB).date()
+    return at.replace(tzinfo=dt.UTC).astimezone(WIB).date()
 
 
 def as_date(value):

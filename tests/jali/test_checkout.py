@@ -108,3 +108,28 @@ def test_sweep_is_a_registered_daily_job(app_ctx, desk):
     _visit(desk, now=MORNING)
     assert jobs.closing_sweep() == 1
     assert jobs.closing_sweep() == 0
+
+
+def test_a_sweep_run_late_checks_out_the_evening_and_not_the_next_morning(app_ctx, desk, run_jobs):
+    """Issue 15 item 2: the worker is down at 17:00 WIB and starts the next morning after the
+    first visitors arrived. The evening's sweep, run then, checks out whoever was inside at
+    closing (at closing time) and leaves the morning's visitors inside."""
+    from intranet.notify import scheduler
+    from intranet.notify.models import ScheduledRun
+
+    stayed = _visit(desk, now=MORNING)  # 27 Nov, 10:00 WIB, never checked out
+    closing = dt.datetime(2026, 11, 27, 10, 0)  # 17:00 WIB: the worker is down
+    next_morning = dt.datetime(2026, 11, 28, 1, 0)  # 08:00 WIB the next day
+    arrived = _visit(desk, name="Agus Salim", nik=VALID_NIK_MALE, now=next_morning)
+    started = next_morning + dt.timedelta(minutes=36)
+
+    job = load_job_modules()["jali.closing_sweep"]
+    assert scheduler.tick(started, {job.name: job}) == ["jali.closing_sweep"]
+    assert ScheduledRun.get(ScheduledRun.job == job.name).slot == closing
+    run_jobs()
+
+    run = ScheduledRun.get(ScheduledRun.job == job.name)
+    assert (run.status, run.outcome) == ("ok", "1")
+    stayed, arrived = Visit.get_by_id(stayed.id), Visit.get_by_id(arrived.id)
+    assert stayed.swept and stayed.checked_out_at == closing
+    assert arrived.inside and not arrived.swept and arrived.checked_out_at is None
