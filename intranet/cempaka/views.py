@@ -684,6 +684,15 @@ def _override_form():
     return form
 
 
+def _saved_settings_form(current):
+    """The settings form showing the saved settings (not the request's fields)."""
+    form = SettingsForm(formdata=None)
+    for name in cset.DEFAULTS:
+        value = getattr(current, name)
+        getattr(form, name).data = list(value) if isinstance(value, tuple) else value
+    return form
+
+
 def _settings_context(form, override_form):
     items = []
     unit_names = {u.id: u.name for u in Unit.select()}
@@ -705,12 +714,10 @@ def _settings_context(form, override_form):
 @roles("admin")
 def edit_settings():
     current = cset.load(fresh=True)
-    form = SettingsForm()
     if request.method == "GET":
-        for name in cset.DEFAULTS:
-            value = getattr(current, name)
-            getattr(form, name).data = list(value) if isinstance(value, tuple) else value
+        form = _saved_settings_form(current)
         return render("cempaka/settings.html", **_settings_context(form, _override_form()))
+    form = SettingsForm()
     if form.validate_on_submit():
         limit_mb = current_app.config.get("MAX_CONTENT_LENGTH", 25 * 1024 * 1024) / 1048576
         if float(form.max_total_mb.data) >= limit_mb:
@@ -744,32 +751,32 @@ def edit_settings():
 @roles("admin")
 def add_override():
     form = _override_form()
-    error = None
+    target = None
     if form.validate_on_submit():
         if form.kind.data == "unit":
             unit = Unit.get_or_none(Unit.id == form.unit.data) if form.unit.data else None
-            target = ("unit", unit.id) if unit else None
             if unit is None:
-                error = _("Choose a unit.")
+                form.unit.errors = [_("Choose a unit.")]
+            else:
+                target = ("unit", unit.id)
         else:
             user = User.get_or_none(User.nip == normalize_nip(form.nip.data or ""))
-            target = ("user", user.id) if user else None
             if user is None:
-                error = _("No employee has this NIP.")
-        if error is None:
-            with transaction():
-                cset.set_override(target[0], target[1], form.value.data)
-                record(
-                    "cempaka.override_set",
-                    object_type=target[0].capitalize(),
-                    object_id=target[1],
-                    detail={"missing_location": form.value.data},
-                )
-            flash(_("The exception was saved."), "success")
-            return redirect_to(url_for("cempaka.edit_settings"))
-    else:
-        error = _("Check the exception's fields.")
-    flash(error, "danger")
+                form.nip.errors = [_("No employee has this NIP.")]
+            else:
+                target = ("user", user.id)
+    if target is None:  # the page again, the exception's fields as typed, each with its message
+        settings_form = _saved_settings_form(cset.load(fresh=True))
+        return render_invalid("cempaka/settings.html", **_settings_context(settings_form, form))
+    with transaction():
+        cset.set_override(target[0], target[1], form.value.data)
+        record(
+            "cempaka.override_set",
+            object_type=target[0].capitalize(),
+            object_id=target[1],
+            detail={"missing_location": form.value.data},
+        )
+    flash(_("The exception was saved."), "success")
     return redirect_to(url_for("cempaka.edit_settings"))
 
 

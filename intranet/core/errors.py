@@ -27,8 +27,10 @@ def _render_error(code, message):
     hx = getattr(request, "htmx", None)
     if hx and not hx.boosted:
         body = render_template("errors/_error_fragment.html", code=code, message=message)
-        response = (body, code, {"HX-Retarget": "#flash-area", "HX-Reswap": "beforeend"})
-        return response
+        # The message goes into the flash area whatever the request aimed at; "unset" drops
+        # the form's own hx-select (``#main``), which the message does not have.
+        headers = {"HX-Retarget": "#flash-area", "HX-Reswap": "beforeend", "HX-Reselect": "unset"}
+        return body, code, headers
     layout = "base.html"
     return render_template("errors/error.html", code=code, message=message, layout=layout), code
 

@@ -10,12 +10,27 @@ def is_fragment_request():
     return bool(hx) and not hx.boosted
 
 
+# The element every page's content sits in (base.html). A request that swaps it - a boosted
+# form, or an ``hx-post`` form with ``hx-target="#main" hx-select="#main"`` - gets the whole page
+# back, whatever its status: a fragment has no ``#main``, and ``hx-select`` would find nothing
+# and empty the page (issue 15 item 1: the typed fields and the error message were lost).
+PAGE_TARGET = "main"
+
+
+def wants_page():
+    """True when the response must be a whole page: ordinary and boosted requests, and htmx
+    requests aimed at the page's ``#main``."""
+    hx = getattr(request, "htmx", None)
+    return not hx or hx.boosted or hx.target == PAGE_TARGET
+
+
 def render(template, _status=200, **context):
-    """Render a page; the same template renders as a fragment for htmx (non-boosted) requests.
+    """Render a page; the same template renders as a fragment for htmx requests that swap a part
+    of the page (``wants_page``).
 
     Templates extend ``layout`` (``base.html`` or ``_fragment.html``). ``_status`` is the HTTP
     status (underscored so a template variable may be called ``status``)."""
-    context.setdefault("layout", "_fragment.html" if is_fragment_request() else "base.html")
+    context.setdefault("layout", "base.html" if wants_page() else "_fragment.html")
     return make_response(render_template(template, **context), _status)
 
 

@@ -33,7 +33,7 @@ def job_label(name):
     return str(label) if label is not None else name
 
 
-def _count(singular, plural):
+def count_phrase(singular, plural):
     return lambda n, _all: ngettext(singular, plural, n)
 
 
@@ -64,35 +64,37 @@ OUTCOME_PHRASES = {
     "date": _day,
     "day": _day,
     "slot": _day,
-    "counters_closed": _count("%(num)d counter closed", "%(num)d counters closed"),
-    "tickets_not_called": _count(
+    "counters_closed": count_phrase("%(num)d counter closed", "%(num)d counters closed"),
+    "tickets_not_called": count_phrase(
         "%(num)d ticket marked not called", "%(num)d tickets marked not called"
     ),
-    "reset": _count("%(num)d stuck e-mail reset", "%(num)d stuck e-mails reset"),
-    "enqueued": _count(
+    "reset": count_phrase("%(num)d stuck e-mail reset", "%(num)d stuck e-mails reset"),
+    "enqueued": count_phrase(
         "%(num)d e-mail handed to the workers", "%(num)d e-mails handed to the workers"
     ),
-    "queued": _count("%(num)d e-mail queued", "%(num)d e-mails queued"),
-    "opened": _count("%(num)d case opened", "%(num)d cases opened"),
-    "escalated": _count("%(num)d case escalated", "%(num)d cases escalated"),
-    "closed": _count("%(num)d case closed", "%(num)d cases closed"),
+    "queued": count_phrase("%(num)d e-mail queued", "%(num)d e-mails queued"),
+    "opened": count_phrase("%(num)d case opened", "%(num)d cases opened"),
+    "escalated": count_phrase("%(num)d case escalated", "%(num)d cases escalated"),
+    "closed": count_phrase("%(num)d case closed", "%(num)d cases closed"),
     "digest": _digest,
     "deleted": _deleted,
     "days": None,  # told with "deleted"
 }
 JOB_PHRASES = {
-    ("owl.permit_scan", "queued"): _count(
+    ("owl.permit_scan", "queued"): count_phrase(
         "%(num)d expiry warning queued", "%(num)d expiry warnings queued"
     ),
 }
 # a job that returns a bare number: what the number counts
 COUNT_PHRASES = {
-    "cempaka.coarsen_locations": _count(
+    "cempaka.coarsen_locations": count_phrase(
         "%(num)d location coarsened", "%(num)d locations coarsened"
     ),
-    "cempaka.supervisor_digest": _count("%(num)d digest queued", "%(num)d digests queued"),
-    "emak.complete_runs": _count("%(num)d pay run completed", "%(num)d pay runs completed"),
-    "jali.closing_sweep": _count("%(num)d visitor checked out", "%(num)d visitors checked out"),
+    "cempaka.supervisor_digest": count_phrase("%(num)d digest queued", "%(num)d digests queued"),
+    "emak.complete_runs": count_phrase("%(num)d pay run completed", "%(num)d pay runs completed"),
+    "jali.closing_sweep": count_phrase(
+        "%(num)d visitor checked out", "%(num)d visitors checked out"
+    ),
 }
 
 _PAIRS = re.compile(r"^[a-z_]+: [^,]*(?:, [a-z_]+: [^,]*)*$")

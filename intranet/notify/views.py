@@ -340,6 +340,12 @@ def _count_links(by_kind, base):
 @bp.get("/admin/outbox/")
 @roles("admin")
 def outbox():
+    return _outbox_page()
+
+
+def _outbox_page(test_to="", test_errors=(), _status=200):
+    """The outbox page; ``test_to``/``test_errors``: the test e-mail form sent back with what was
+    typed and why it was refused (422)."""
     status = request.args.get("status", "")
     status = status if status in STATUSES else ""
     kind = (request.args.get("kind") or "").strip()[:80]
@@ -392,11 +398,12 @@ def outbox():
     )
     foot = render_part(
         "notify/_outbox_foot.html",
-        (locale, base, token, tuple(settings.items())),
-        lambda: dict(token=token, settings=settings),
+        (locale, base, token, tuple(settings.items()), test_to, tuple(test_errors)),
+        lambda: dict(token=token, settings=settings, test_to=test_to, test_errors=test_errors),
     )
     return render(
         "notify/outbox.html",
+        _status=_status,
         head_html=head,
         foot_html=foot,
         rows_html=_display_rows(rows, locale, labels, detail_base),
@@ -533,10 +540,8 @@ def run_reconciler():
 def send_test():
     form = TestMessageForm()
     if not form.validate_on_submit():
-        for errors in form.errors.values():
-            for error in errors:
-                flash(str(error), "danger")
-        return redirect_to(url_for("notify.outbox"))
+        errors = [str(e) for errors in form.errors.values() for e in errors]
+        return _outbox_page(test_to=(form.to.data or "")[:254], test_errors=errors, _status=422)
     row = svc.send_test_message(form.to.data.strip(), current_user._get_current_object())
     flash(_("A test e-mail to %(to)s is queued.", to=row.to_address), "success")
     return redirect_to(url_for("notify.show_message", message_id=row.id))

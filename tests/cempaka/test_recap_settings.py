@@ -207,7 +207,11 @@ def test_admin_adds_and_removes_overrides(client, office, sign_in):
         {"ov-kind": "user", "ov-nip": "199001012015051999", "ov-value": "flag"},
         token_from="/home",
     )
-    assert r.status_code == 303 and len(cset.overrides()) == 1
+    # refused on the page itself: the NIP as typed, the message by the field, nothing saved
+    assert r.status_code == 422 and len(cset.overrides()) == 1
+    page = r.get_data(as_text=True)
+    assert 'value="199001012015051999"' in page
+    assert 'id="fb-ov-nip">Tidak ada pegawai dengan NIP ini.' in page
 
 
 def test_retention_sweep_coarsens_old_coordinates_once(app_ctx, office, make_submission):

@@ -78,3 +78,43 @@ def test_navigation_bar_is_shared_but_names_tokens_and_paths_are_each_requests_o
     assert 'name="next" value="/admin/users/?q=budi"' in html_2
     assert 'class="nav-link active" aria-current="page" href="/admin/users/"' in html_2
     assert "<script>" not in html_1.split("<main")[0].replace("<script src=", "")
+
+
+def test_a_request_aimed_at_main_gets_the_whole_page(app_config, make_user, login_as):
+    """A form posting with hx-target="#main" hx-select="#main" (boosted or not) must get a page
+    with #main back, errors included; a request aimed at a part gets the fragment. An error page
+    for htmx goes to the flash area with the form's hx-select unset (issue 15 item 1)."""
+    from flask import abort
+
+    from intranet import create_app
+    from intranet.core.responses import render_invalid
+    from tests.conftest import _isolated_client_class
+
+    application = create_app("test", **app_config)
+    application.test_client_class = _isolated_client_class()
+    bp = Blueprint("aimed", __name__)
+
+    @bp.get("/aimed")
+    @roles(SIGNED_IN)
+    def view():
+        return render_invalid("errors/error.html", code=422, message="NIK salah")
+
+    @bp.get("/refused")
+    @roles(SIGNED_IN)
+    def refused():
+        abort(403)
+
+    application.register_blueprint(bp)
+    client = application.test_client()
+    login_as(make_user(), client)
+    hx = {"HX-Request": "true"}
+    for headers in ({**hx, "HX-Target": "main"}, {**hx, "HX-Boosted": "true"}, {}):
+        response = client.get("/aimed", headers=headers)
+        body = response.get_data(as_text=True)
+        assert response.status_code == 422 and '<main id="main"' in body and "NIK salah" in body
+    part = client.get("/aimed", headers={**hx, "HX-Target": "console"}).get_data(as_text=True)
+    assert "NIK salah" in part and '<main id="main"' not in part
+    refused = client.get("/refused", headers={**hx, "HX-Target": "main"})
+    assert refused.status_code == 403
+    assert refused.headers["HX-Retarget"] == "#flash-area"
+    assert refused.headers["HX-Reselect"] == "unset"
