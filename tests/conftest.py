@@ -24,6 +24,16 @@ from aiosmtpd.controller import Controller
 TEST_PASSWORD = "Rahasia-Kanim-2026"
 
 
+def seeded_faker(seed=2026):
+    """An id_ID Faker that gives the same names and addresses in every run (the demo loader
+    seeds its own; a test passing an unseeded one would test different data each time)."""
+    from faker import Faker
+
+    fake = Faker("id_ID")
+    fake.seed_instance(seed)
+    return fake
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

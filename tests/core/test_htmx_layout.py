@@ -114,7 +114,7 @@ def test_a_request_aimed_at_main_gets_the_whole_page(app_config, make_user, logi
         assert response.status_code == 422 and '<main id="main"' in body and "NIK salah" in body
     part = client.get("/aimed", headers={**hx, "HX-Target": "console"}).get_data(as_text=True)
     assert "NIK salah" in part and '<main id="main"' not in part
-    refused = client.get("/refused", headers={**hx, "HX-Target": "main"})
-    assert refused.status_code == 403
-    assert refused.headers["HX-Retarget"] == "#flash-area"
-    assert refused.headers["HX-Reselect"] == "unset"
+    answer = client.get("/refused", headers={**hx, "HX-Target": "main"})
+    assert answer.status_code == 403
+    assert answer.headers["HX-Retarget"] == "#flash-area"
+    assert answer.headers["HX-Reselect"] == "unset"

@@ -1,10 +1,9 @@
 """Demo pay runs: realistic components (DESIGN §9) for every demo employee."""
 
-from faker import Faker
-
 from intranet.emak import demo
 from intranet.emak.models import DRAFT, FINAL, SENDING, PayLine, PayNotice, PayRun
 from intranet.notify.models import OutboxMessage
+from tests.conftest import seeded_faker
 
 
 def test_demo_runs(app_ctx, make_user):
@@ -14,7 +13,7 @@ def test_demo_runs(app_ctx, make_user):
         "atasan": make_user("atasan"),
     }
     staff = [make_user() for _ in range(6)]
-    demo.load(Faker("id_ID"), accounts)
+    demo.load(seeded_faker(), accounts)
     runs = {(r.kind, r.period.month): r for r in PayRun.select()}
     assert runs[("gaji", 11)].status == SENDING
     assert runs[("tunjangan_kinerja", 10)].status == FINAL

@@ -4,18 +4,17 @@ database the visitor log reads (a smoke test: bench/pages measures speed, not th
 from types import SimpleNamespace
 
 from intranet.jali.models import Visit, VisitCounter, Visitor
+from tests.conftest import seeded_faker
 
 
 def test_demo_load(app_ctx, make_user):
-    from faker import Faker
-
     from intranet.demo import DEMO_MODULES
     from intranet.jali import demo
 
     assert "intranet.jali.demo" in DEMO_MODULES
     accounts = {"resepsionis": make_user("resepsionis")}
     make_user("atasan")
-    assert demo.load(Faker("id_ID"), accounts) == Visit.select().count()
+    assert demo.load(seeded_faker(), accounts) == Visit.select().count()
     assert Visit.select().count() > 200
     assert {v.category for v in Visit.select(Visit.category).distinct()} == {
         "wni",

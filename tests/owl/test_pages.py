@@ -4,10 +4,10 @@ languages; other roles are refused."""
 import datetime as dt
 
 import pytest
-from faker import Faker
 
 from intranet.owl import demo, services
 from intranet.owl.models import Application, Disruption, Foreigner, OverstayCase, Permit
+from tests.conftest import seeded_faker
 
 ROLES = ("izin_tinggal", "inteldakim", "kepala", "admin")
 
@@ -15,7 +15,7 @@ ROLES = ("izin_tinggal", "inteldakim", "kepala", "admin")
 @pytest.fixture
 def demo_data(app_ctx, make_user):
     users = {role: make_user(role, name=f"Demo {role}") for role in ROLES}
-    demo.load(Faker("id_ID"), users, count=80, seed=11, today=services.wib_today())
+    demo.load(seeded_faker(), users, count=80, seed=11, today=services.wib_today())
     return users
 
 

@@ -6,6 +6,7 @@ import re
 
 from intranet.owl import services, settings
 from intranet.owl.models import Foreigner, Permit
+from tests.conftest import seeded_faker
 
 
 def _form(**over):
@@ -185,13 +186,11 @@ def test_settings_page_keeps_the_offices_closed_days(client, login_as, make_user
 
 
 def test_demo_data_loads(app_ctx, make_user):
-    from faker import Faker
-
     from intranet.owl import demo
     from intranet.owl.models import Application, OverstayCase
 
     accounts = {"izin_tinggal": make_user("izin_tinggal"), "admin": make_user("admin")}
-    demo.load(Faker("id_ID"), accounts, count=120, today=dt.date(2026, 11, 27))
+    demo.load(seeded_faker(), accounts, count=120, today=dt.date(2026, 11, 27))
     assert Foreigner.select().count() == 120
     assert Permit.select().where(Permit.status == "active").count() > 60
     assert len({f.nationality for f in Foreigner.select()}) >= 8
