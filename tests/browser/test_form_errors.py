@@ -542,6 +542,9 @@ ERROR_SELECTOR = (
 )
 
 
+VIEWPORTS = {"id": {"width": 1366, "height": 768}, "en": {"width": 390, "height": 844}}
+
+
 def _problems(page, case):
     problems = []
     if page.locator("#main").count() != 1:
@@ -579,7 +582,8 @@ def test_bad_input_keeps_the_form_and_says_why(browser, live_server, office, lan
                     locale="id-ID" if language == "id" else "en-US",
                     geolocation={"latitude": -6.1612, "longitude": 106.8452, "accuracy": 20},
                     permissions=["geolocation"],
-                    viewport={"width": 1366, "height": 768},
+                    # the office's desktops in Indonesian, a foreigner's phone in English
+                    viewport=VIEWPORTS[language],
                 )
                 context.add_cookies([{"name": "lang", "value": language, "url": live_server.url}])
                 p = context.new_page()

@@ -6,12 +6,20 @@ from intranet.core.responses import render
 from intranet.policy import SIGNED_IN, roles
 
 
-def test_flash_arrives_on_htmx_fragment(app_config, make_user, login_as):
+def _signed_in_client(app_config, make_user, login_as, bp):
+    """A client of a fresh app with the test blueprint ``bp``, signed in."""
     from intranet import create_app
     from tests.conftest import _isolated_client_class
 
     application = create_app("test", **app_config)
     application.test_client_class = _isolated_client_class()
+    application.register_blueprint(bp)
+    client = application.test_client()
+    login_as(make_user(), client)
+    return client
+
+
+def test_flash_arrives_on_htmx_fragment(app_config, make_user, login_as):
     bp = Blueprint("flashy", __name__)
 
     @bp.get("/flashy")
@@ -20,9 +28,7 @@ def test_flash_arrives_on_htmx_fragment(app_config, make_user, login_as):
         flash("Tersimpan.", "success")
         return render("errors/_error_fragment.html", code=200, message="fragment body")
 
-    application.register_blueprint(bp)
-    client = application.test_client()
-    login_as(make_user(), client)
+    client = _signed_in_client(app_config, make_user, login_as, bp)
     body = client.get("/flashy", headers={"HX-Request": "true"}).get_data(as_text=True)
     assert "fragment body" in body
     assert 'id="flash-area" hx-swap-oob="beforeend"' in body and "Tersimpan." in body
@@ -86,12 +92,8 @@ def test_a_request_aimed_at_main_gets_the_whole_page(app_config, make_user, logi
     for htmx goes to the flash area with the form's hx-select unset (issue 15 item 1)."""
     from flask import abort
 
-    from intranet import create_app
     from intranet.core.responses import render_invalid
-    from tests.conftest import _isolated_client_class
 
-    application = create_app("test", **app_config)
-    application.test_client_class = _isolated_client_class()
     bp = Blueprint("aimed", __name__)
 
     @bp.get("/aimed")
@@ -104,9 +106,7 @@ def test_a_request_aimed_at_main_gets_the_whole_page(app_config, make_user, logi
     def refused():
         abort(403)
 
-    application.register_blueprint(bp)
-    client = application.test_client()
-    login_as(make_user(), client)
+    client = _signed_in_client(app_config, make_user, login_as, bp)
     hx = {"HX-Request": "true"}
     for headers in ({**hx, "HX-Target": "main"}, {**hx, "HX-Boosted": "true"}, {}):
         response = client.get("/aimed", headers=headers)
