@@ -84,3 +84,18 @@ def month_arg(name, default=None, *, args=None):
     if not match or not 1 <= int(match[2]) <= 12:
         return default
     return parse_date(f"{match[1]}-{int(match[2]):02d}-01", default)
+
+
+def text_arg(name, limit=100, *, args=None):
+    """A query-string text, stripped, without control characters (they never reach the
+    database), at most ``limit`` characters; "" when absent."""
+    value = _args(args).get(name) or ""
+    return "".join(ch for ch in value if ch.isprintable()).strip()[:limit]
+
+
+def date_id_cursor_arg(name, *, args=None):
+    """A keyset cursor "<ISO date>_<row id>" (a list sorted by a date, then id) as (date, id),
+    else None."""
+    day, _sep, ident = (_args(args).get(name) or "").partition("_")
+    day, ident = parse_date(day), parse_int(ident)
+    return (day, ident) if day and ident else None
