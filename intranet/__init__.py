@@ -3,7 +3,7 @@
 import logging
 import os
 
-from flask import Flask, has_request_context, request, session, url_for
+from flask import Flask, g, has_request_context, request, session, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -203,14 +203,11 @@ def _register_hooks(app):
         if not db.is_closed():
             db.close()
 
-    csp = (
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: "
-        + app.config.get("CSP_IMG_EXTRA", "")
-        + "; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
-        "form-action 'self'; frame-ancestors 'none'"
-    )
+    from .core import csp
+
+    configured_csp = {"img-src": (app.config.get("CSP_IMG_EXTRA") or "").split()}
+    base_csp = csp.build(configured_csp)
     security_headers = (
-        ("Content-Security-Policy", csp),
         ("X-Content-Type-Options", "nosniff"),
         ("Referrer-Policy", "same-origin"),
         ("X-Frame-Options", "DENY"),
@@ -225,6 +222,9 @@ def _register_hooks(app):
     def _security_headers(response):
         h = response.headers
         present = {name.lower() for name, _value in h.items()}
+        if "Content-Security-Policy" not in h:  # a view may have set its own (a stricter one)
+            extra = g.get("_csp_extra")
+            h["Content-Security-Policy"] = csp.build(configured_csp, extra) if extra else base_csp
         for name, value in security_headers:
             if name.lower() not in present:  # a view may have set its own (e.g. a stricter CSP)
                 h.add(name, value)

@@ -22,10 +22,18 @@ the present state (``notify.reconcile``, ``emak.complete_runs``) do not.
 ``worker.py`` imports JOB_MODULES and hands the registry to the scheduler runner (notify issue),
 which records each run and makes sure two workers never run the same slot twice.
 Every periodic job must be idempotent: running it twice changes nothing.
+
+A job runs with a database connection of its own (``job_connection``): ``@periodic`` opens it
+around the function; any other RQ entry point (a send batch, a pay run) says
+``with job_connection():``.
 """
 
+import contextlib
+import functools
 import importlib
 from dataclasses import dataclass
+
+from .extensions import db
 
 JOB_MODULES = [
     "intranet.notify.jobs",
@@ -48,18 +56,38 @@ class PeriodicJob:
 PERIODIC_JOBS: dict[str, PeriodicJob] = {}
 
 
+@contextlib.contextmanager
+def job_connection():
+    """A database connection for a job: opened (and closed after) when the worker has none,
+    the caller's own when there is one (tests run jobs in-process, inside a request or a
+    transaction)."""
+    opened = db.is_closed()
+    if opened:
+        db.connect()
+    try:
+        yield
+    finally:
+        if opened and not db.is_closed():
+            db.close()
+
+
 def periodic(name, *, every_seconds=None, daily_at=None):
     if (every_seconds is None) == (daily_at is None):
         raise ValueError("give exactly one of every_seconds or daily_at")
 
     def decorator(func):
+        @functools.wraps(func)
+        def run(*args, **kwargs):
+            with job_connection():
+                return func(*args, **kwargs)
+
         PERIODIC_JOBS[name] = PeriodicJob(
             name=name,
             func_path=f"{func.__module__}:{func.__name__}",
             every_seconds=every_seconds,
             daily_at=daily_at,
         )
-        return func
+        return run
 
     return decorator
 
