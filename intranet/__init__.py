@@ -93,15 +93,11 @@ def _init_extensions(app):
         timezone_selector=lambda: "Asia/Jakarta",
         default_translation_directories=";".join(translation_dirs),
     )
-    from .core import csrf as csrf_tokens
-    from .core import translation
+    from .core import speedups
 
-    translation.install(app)
-    csrf_tokens.install(app)
+    speedups.install(app)  # faster url_for, _, csrf_token and cookie check (SPEEDUPS switch)
 
-    from .auth.sessions import CookieSessionInterface, load_user_from_session
-
-    app.session_interface = CookieSessionInterface()
+    from .auth.sessions import load_user_from_session
 
     login_manager.login_view = "auth.login"
     # Sessions are server-side rows (auth.sessions): ending them is what protects an account.

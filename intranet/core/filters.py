@@ -1,12 +1,12 @@
 """Template filters: rupiah, Indonesian numbers and dates, times in WIB."""
 
 import datetime as dt
-import functools
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
-from flask import request, url_for
 from flask_babel import get_locale
+
+from . import caches
 
 WIB = ZoneInfo("Asia/Jakarta")
 
@@ -66,12 +66,12 @@ def id_date(value, fmt="d MMMM yyyy"):
 
 # Babel works out a pattern afresh on every call (tens of microseconds); e-mails and pages show
 # the same dates over and over (a pay period, today, a permit's expiry).
-@functools.lru_cache(maxsize=8192)
+@caches.memoize("filters.datetime", maxsize=8192)
 def _format_datetime(value, pattern, locale):
     return format_datetime(value, pattern, locale=locale)
 
 
-@functools.lru_cache(maxsize=8192)
+@caches.memoize("filters.date", maxsize=8192)
 def _format_date(value, pattern, locale):
     return format_date(value, pattern, locale=locale)
 
@@ -79,40 +79,6 @@ def _format_date(value, pattern, locale):
 def register(app):
     from ..people.models import format_nip
 
-    static_urls = {}
-
-    def asset(filename):
-        """``url_for('static', filename=…)``, worked out once per file (the layout links six)."""
-        key = (request.script_root, filename)
-        url = static_urls.get(key)
-        if url is None:
-            url = static_urls[key] = url_for("static", filename=filename)
-        return url
-
-    app.jinja_env.globals["asset"] = asset
-
-    known_urls = {}
-
-    def cached_url_for(endpoint, **values):
-        """Templates' ``url_for``, each distinct (endpoint, plain arguments) worked out once per
-        script root: pages link the same tabs, filters and pagers on every request. Bounded;
-        anything unusual (``_external``, objects as values) goes straight to ``url_for``."""
-        if any(k[:1] == "_" or not isinstance(v, str | int | None) for k, v in values.items()):
-            return url_for(endpoint, **values)
-        key = (
-            endpoint,
-            request.script_root,
-            request.blueprint if endpoint[:1] == "." else None,
-            tuple(sorted(values.items())),
-        )
-        url = known_urls.get(key)
-        if url is None:
-            if len(known_urls) >= 4096:
-                known_urls.clear()
-            url = known_urls[key] = url_for(endpoint, **values)
-        return url
-
-    app.jinja_env.globals["url_for"] = cached_url_for
     app.jinja_env.filters.update(
         rupiah=rupiah,
         number=format_number,

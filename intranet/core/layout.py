@@ -2,18 +2,18 @@
 
 Every signed-in page pays for the layout, so its fixed parts are not recomputed per request:
 the navigation for a set of roles, the layout's own sentences and links, and the rendered
-navigation bar are built once per (roles and standings such as having direct reports, see
-policy.standing; language; script root; active page) and reused; only the CSRF token, the
-current path and the user's name are filled in per request.
+navigation links are built once per (roles and standings such as having direct reports, see
+policy.standing; language; script root; active page) and kept in ``intranet.core.caches``; the
+rest of the navigation bar (the CSRF token, the current path and the user's name) is an ordinary
+template rendered per request.
 """
 
-import re
-
-from flask import render_template, request, url_for
+from flask import request, url_for
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from .. import policy
+from . import caches
 
 # The layout's own sentences (templates/base.html writes {{ chrome.<key> }}).
 STRINGS = {
@@ -29,84 +29,80 @@ LINKS = {"home": "core.index", "set_language": "core.set_language", "sign_out_ur
 STYLESHEETS = ("vendor/bootstrap/bootstrap.min.css", "css/app.css")
 SCRIPTS = ("vendor/htmx/htmx.min.js", "vendor/bootstrap/bootstrap.bundle.min.js", "js/app.js")
 
-# Stand-ins for the per-request values of the navigation bar (private-use characters: escaping
-# leaves them alone and no page text contains them).
-_SLOT = "\ue000{}\ue000"
-_SLOT_RE = re.compile("\ue000(\\w+)\ue000")
+_CHROME = caches.Cache("layout.chrome", maxsize=64)  # (language, script root)
+_NAV = caches.Cache("layout.nav", maxsize=512)  # (standing, language, script root)
+_NAV_LINKS = caches.Cache("layout.nav_links", maxsize=4096)  # the above and the active page
 
 
 class Layout:
     def __init__(self, app):
         self.app = app
-        self._chrome = {}
-        self._nav = {}
-        self._navbar = {}
 
     def chrome(self, locale, script_root):
         """Translated sentences (already escaped) and links of the layout."""
-        key = (locale, script_root)
-        found = self._chrome.get(key)
-        if found is None:
-            found = {name: escape(str(text)) for name, text in STRINGS.items()}
-            found.update({name: url_for(endpoint) for name, endpoint in LINKS.items()})
-            static = url_for("static", filename="")
-            found["head_links"] = Markup(  # noqa: S704 - our own static paths, escaped
-                f'<link rel="icon" href="{escape(static)}favicon.svg" type="image/svg+xml">'
-                + "".join(
-                    f'\n  <link rel="stylesheet" href="{escape(static + name)}">'
-                    for name in STYLESHEETS
-                )
+        return _CHROME.get_or_make((locale, script_root), lambda: self._make_chrome())
+
+    def _make_chrome(self):
+        found = {name: escape(str(text)) for name, text in STRINGS.items()}
+        found.update({name: url_for(endpoint) for name, endpoint in LINKS.items()})
+        static = url_for("static", filename="")
+        found["head_links"] = Markup(  # noqa: S704 - our own static paths, escaped
+            f'<link rel="icon" href="{escape(static)}favicon.svg" type="image/svg+xml">'
+            + "".join(
+                f'\n  <link rel="stylesheet" href="{escape(static + name)}">'
+                for name in STYLESHEETS
             )
-            found["head_scripts"] = Markup(  # noqa: S704 - as above
-                "\n  ".join(
-                    f'<script src="{escape(static + name)}" defer></script>' for name in SCRIPTS
-                )
+        )
+        found["head_scripts"] = Markup(  # noqa: S704 - as above
+            "\n  ".join(
+                f'<script src="{escape(static + name)}" defer></script>' for name in SCRIPTS
             )
-            self._chrome[key] = found
+        )
         return found
 
     def navbar(self, user, locale, csrf):
-        """The body's opening tag and the navigation bar (templates/_navbar.html): rendered once
-        per language, role set and active page with stand-ins for the CSRF token, the current
-        path and the user's name; each request fills those in, escaped."""
+        """The body's opening tag and the navigation bar (templates/_navbar.html), rendered per
+        request (the CSRF token, the current path and the user's name, escaped by Jinja as in
+        any template) around the links, a cached part (``nav_links``)."""
         signed_in = user is not None and user.is_authenticated
-        roles = policy.standing(user)
         root = request.script_root
-        key = (roles, locale, root, request.endpoint)
-        parts = self._navbar.get(key)
-        if parts is None:
-            html = render_template(
-                "_navbar.html",
-                nav_items=self.nav(user, locale, root),
+        template = self.app.jinja_env.get_template("_navbar.html")
+        return Markup(  # noqa: S704 - rendered by Jinja, autoescaped
+            template.render(
+                nav_links=self.nav_links(user, locale, root),
                 chrome=self.chrome(locale, root),
                 current_locale=locale,
-                active_endpoint=request.endpoint,
                 signed_in=signed_in,
-                csrf=_SLOT.format("csrf"),
-                next_path=_SLOT.format("next_path"),
-                user_name=_SLOT.format("user_name"),
+                csrf=csrf,
+                next_path=request.full_path if request.method == "GET" else "",
+                user_name=user.name if signed_in else "",
             )
-            parts = self._navbar[key] = tuple(_SLOT_RE.split(html))
-        values = {
-            "csrf": escape(csrf),
-            "next_path": escape(request.full_path if request.method == "GET" else ""),
-            "user_name": escape(user.name) if signed_in else "",
-        }
-        # parts alternate: literal markup, slot name, literal markup, ...
-        return Markup(  # noqa: S704 - rendered by Jinja (autoescaped); slot values escaped here
-            "".join(part if i % 2 == 0 else values[part] for i, part in enumerate(parts))
         )
+
+    def nav_links(self, user, locale, script_root):
+        """The navigation links of the user's standing in a language, the active page marked."""
+        key = (policy.standing(user), locale, script_root, request.endpoint)
+
+        def make():
+            template = self.app.jinja_env.get_template("_navbar_links.html")
+            return Markup(  # noqa: S704 - rendered by Jinja, autoescaped
+                template.render(
+                    nav_items=self.nav(user, locale, script_root),
+                    active_endpoint=request.endpoint,
+                )
+            )
+
+        return _NAV_LINKS.get_or_make(key, make)
 
     def nav(self, user, locale, script_root):
         """(endpoint, label, href) of the navigation entries this user's roles may open."""
         roles = policy.standing(user)  # roles, and e.g. having direct reports
-        key = (roles, locale, script_root)
-        items = self._nav.get(key)
-        if items is None:
-            items = []
-            for endpoint, label in self.app.extensions["intranet_nav"]:
-                pol = policy.policy_for(endpoint, self.app)
-                if pol is not None and policy.PUBLIC not in pol and policy.admits(pol, user):
-                    items.append((endpoint, str(label), url_for(endpoint)))
-            items = self._nav[key] = tuple(items)
-        return items
+        return _NAV.get_or_make((roles, locale, script_root), lambda: self._make_nav(user))
+
+    def _make_nav(self, user):
+        items = []
+        for endpoint, label in self.app.extensions["intranet_nav"]:
+            pol = policy.policy_for(endpoint, self.app)
+            if pol is not None and policy.PUBLIC not in pol and policy.admits(pol, user):
+                items.append((endpoint, str(label), url_for(endpoint)))
+        return tuple(items)

@@ -3,6 +3,8 @@
 from flask import make_response, redirect, render_template, request
 from markupsafe import Markup
 
+from . import caches
+
 
 def is_fragment_request():
     """True for htmx requests that want a fragment (not boosted navigation)."""
@@ -52,19 +54,17 @@ def redirect_to(location):
     return redirect(location, code=303)
 
 
-_PARTS = {}
-_PARTS_KEPT = 256
+_PARTS = caches.Cache("responses.parts", maxsize=256)
 
 
 def render_part(template, key, context):
     """A part of a page rendered once per distinct ``key`` and reused while nothing in it
     changes: ``key`` must hold everything the part shows (language, filters, counts, the
-    session's CSRF token if it has a form, ...). ``context`` is called only on a miss. For the
-    heavy, rarely changing parts of list pages (filter forms, counts); bounded per process."""
+    session's CSRF token if it has a form, ...); the template and the script root are added
+    here. ``context`` is called only on a miss. For the heavy, rarely changing parts of list
+    pages (filter forms, counts)."""
     key = (template, request.script_root, key)
-    html = _PARTS.get(key)
-    if html is None:
-        if len(_PARTS) >= _PARTS_KEPT:
-            _PARTS.clear()
-        html = _PARTS[key] = Markup(render_template(template, **context()))  # noqa: S704
-    return html
+    return _PARTS.get_or_make(
+        key,
+        lambda: Markup(render_template(template, **context())),  # noqa: S704 - Jinja, escaped
+    )
