@@ -38,6 +38,9 @@ class Config:
     PORT = _int("PORT", 5000)
     # The public address used in links inside e-mails (never the request's Host header).
     SERVER_NAME_FOR_LINKS = os.environ.get("PUBLIC_URL") or None
+    # The per-process caches and faster stand-ins for Flask's helpers (intranet/core/caches.py,
+    # intranet/core/speedups.py). Off renders every page the slow, plain way: the same HTML.
+    SPEEDUPS = _bool("SPEEDUPS", True)
 
     # Mail: with MAIL_SERVER unset, ./run starts the local catcher on MAIL_PORT.
     MAIL_SERVER = os.environ.get("MAIL_SERVER") or "127.0.0.1"
