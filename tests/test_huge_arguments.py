@@ -203,12 +203,20 @@ def test_the_table_covers_every_route_that_reads_a_number():
     """Every query argument a view reads (directly, or through a helper of its module) is in
     ARGUMENTS or known to be text: a new integer argument cannot slip past the walk above."""
     root = pathlib.Path(__file__).resolve().parent.parent / "intranet"
-    readers = {"int_arg", "page_arg", "int_list_arg", "date_arg"}
+    readers = {"int_arg", "page_arg", "int_list_arg", "date_arg", "month_arg", "date_id_cursor_arg"}
     found = {}
-    for path in sorted(root.glob("*/views.py")):
-        tree = ast.parse(path.read_text())
-        module = path.parent.name
-        functions = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}
+    # A feature's views: views.py, or the modules of its views/ package (and an api.py beside
+    # them); a helper function of any of them is followed.
+    sources = {}
+    for path in sorted(
+        [*root.glob("*/views.py"), *root.glob("*/views/*.py"), *root.glob("*/api.py")]
+    ):
+        feature = path.relative_to(root).parts[0]
+        sources.setdefault(feature, []).append(ast.parse(path.read_text()))
+    for module, trees in sources.items():
+        functions = {
+            n.name: n for tree in trees for n in tree.body if isinstance(n, ast.FunctionDef)
+        }
 
         def names_read(function, seen, functions=functions):
             names = set()
