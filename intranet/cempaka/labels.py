@@ -13,6 +13,7 @@ from types import SimpleNamespace
 from flask import g, has_request_context, request, url_for
 from flask_babel import get_locale, get_translations
 
+from ..core import caches
 from ..core.filters import WIB, format_number
 from .models import (
     APPROVED,
@@ -137,18 +138,13 @@ def flag_items(flags):
 
 # ----- formats ---------------------------------------------------------------------------------
 
-_MONTHS = {}
 
-
+@caches.memoize("cempaka.month_names", maxsize=8)
 def _months(locale):
-    names = _MONTHS.get(locale)
-    if names is None:
-        from babel.dates import get_month_names
+    from babel.dates import get_month_names
 
-        names = get_month_names("abbreviated", locale=locale)
-        names = {k: v.rstrip(".") for k, v in names.items()}
-        _MONTHS[locale] = names
-    return names
+    names = get_month_names("abbreviated", locale=locale)
+    return {k: v.rstrip(".") for k, v in names.items()}
 
 
 def short_date(value):
@@ -227,15 +223,12 @@ class RowUrls:
         return self._build("cempaka.download_file", "file_id", file_id)
 
 
-_ROW_URLS = {}  # script root -> RowUrls (the URL patterns do not change while running)
+_ROW_URLS = caches.Cache("cempaka.row_urls", maxsize=16)  # script root -> RowUrls
 
 
 def row_urls():
-    root = request.script_root
-    urls = _ROW_URLS.get(root)
-    if urls is None:
-        urls = _ROW_URLS[root] = RowUrls()
-    return urls
+    """The RowUrls of the request's script root (the URL patterns do not change while running)."""
+    return _ROW_URLS.get_or_make(request.script_root, RowUrls)
 
 
 def template_globals():
