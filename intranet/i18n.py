@@ -55,6 +55,7 @@ def extract_messages(files):
         "ngettext": (1, 2),
         "lazy_gettext": None,
         "_l": None,
+        "N_": None,  # marked for extraction only, translated later (intranet/cempaka/labels.py)
         "lazy_ngettext": (1, 2),
         # a phrase made now, translated when called with a number (intranet/notify/labels.py)
         "count_phrase": (1, 2),

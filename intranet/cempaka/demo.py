@@ -11,8 +11,9 @@ from ..audit.services import record
 from ..extensions import transaction
 from ..models import utcnow
 from ..people.models import User
-from . import services, uploads
 from . import settings as cset
+from . import uploads
+from .location import Location, today_wib
 from .models import (
     APPROVED,
     LOC_DENIED,
@@ -25,6 +26,7 @@ from .models import (
     Submission,
     SubmissionFile,
 )
+from .submissions import compute_flags, file_rows, location_fields
 
 TITLES = [
     "Laporan verifikasi berkas permohonan paspor",
@@ -106,7 +108,7 @@ def _working_days(end, count):
 def load(fake, accounts, weeks=6, seed=2026):
     rng = random.Random(seed)
     now = utcnow()
-    today = services.today_wib(now)
+    today = today_wib(now)
     staff = list(
         User.select()
         .where(User.supervisor.is_null(False) & (User.wfh_lat.is_null(False)))
@@ -142,13 +144,13 @@ def _one(employee, supervisor, work_date, today, rng, settings):
     submitted_at = local - dt.timedelta(hours=7)  # WIB -> UTC
     roll = rng.random()
     if roll < 0.04:
-        location = services.Location(status=rng.choice([LOC_DENIED, LOC_TIMEOUT]))
+        location = Location(status=rng.choice([LOC_DENIED, LOC_TIMEOUT]))
     else:
         far = roll > 0.96
         metres = rng.uniform(800, 6000) if far else rng.uniform(0, 60)
         lat, lon = _offset(employee.wfh_lat, employee.wfh_lon, metres, rng)
         accuracy = rng.choice([8, 12, 15, 20, 35, 50, 65]) if rng.random() > 0.05 else 240.0
-        location = services.Location(
+        location = Location(
             status=LOC_OK,
             lat=round(lat, 7),
             lon=round(lon, 7),
@@ -166,7 +168,7 @@ def _one(employee, supervisor, work_date, today, rng, settings):
         upload_sha256=digest,
         sha256=digest,
     )
-    flags, distance, place = services.compute_flags(
+    flags, distance, place = compute_flags(
         employee, location, work_date, submitted_at, [checked], settings
     )
     age = (today - work_date).days
@@ -199,10 +201,10 @@ def _one(employee, supervisor, work_date, today, rng, settings):
         decided_at=decided_at,
         decided_by=supervisor.id if decided_at and supervisor else None,
         decision_comment=comment,
-        **services._location_fields(location, place, distance, flags),
+        **location_fields(location, place, distance, flags),
     )
     SubmissionFile.insert_many(
-        services._file_rows(submission.id, 1, [checked], [stored], submitted_at)
+        file_rows(submission.id, 1, [checked], [stored], submitted_at)
     ).execute()
     if decided_at and supervisor:
         Review.create(

@@ -2,8 +2,9 @@
 
 Row templates repeat the same words twenty times a page; each ``_()`` call in a template costs a
 locale look-up, so the words a row needs are translated once per request here (``texts()``) and
-the rows read them from a dict. Messages are marked with ``_l`` for extraction (it returns the
-message id; ``texts()`` translates it). Dates are formatted with month names cached per locale.
+the rows read them from a dict. Messages are marked with ``N_`` for extraction only: unlike
+``_l`` (``lazy_gettext``) everywhere else, ``N_`` returns the English message id itself, and
+``texts()`` translates it. Dates are formatted with month names cached per locale.
 """
 
 import datetime as dt
@@ -12,6 +13,7 @@ from types import SimpleNamespace
 from flask import g, has_request_context, request, url_for
 from flask_babel import get_locale, get_translations
 
+from ..core import caches
 from ..core.filters import WIB, format_number
 from .models import (
     APPROVED,
@@ -35,17 +37,18 @@ from .models import (
 )
 
 
-def _l(message):
-    """Marks a message for extraction; translated per request by texts()."""
+def N_(message):  # gettext's name for "mark for extraction only" (gettext_noop)
+    """Marks a message for extraction only and returns it untranslated (the English id);
+    ``texts()`` translates it per request. Not ``_l``: that is ``lazy_gettext`` everywhere."""
     return message
 
 
 STATUS_LABELS = {
-    PENDING: _l("Pending"),
-    APPROVED: _l("Approved"),
-    REVISION: _l("Revision requested"),
-    REJECTED: _l("Rejected"),
-    WITHDRAWN: _l("Withdrawn"),
+    PENDING: N_("Pending"),
+    APPROVED: N_("Approved"),
+    REVISION: N_("Revision requested"),
+    REJECTED: N_("Rejected"),
+    WITHDRAWN: N_("Withdrawn"),
 }
 STATUS_CLASSES = {
     PENDING: "text-bg-warning",
@@ -55,51 +58,51 @@ STATUS_CLASSES = {
     WITHDRAWN: "text-bg-secondary",
 }
 FLAG_LABELS = {
-    FLAG_NO_LOCATION: _l("No location"),
-    FLAG_LOW_ACCURACY: _l("Low accuracy"),
-    FLAG_FAR: _l("Far from WFH place"),
-    FLAG_OUTSIDE_HOURS: _l("Outside working hours"),
-    FLAG_REUSED_COORDS: _l("Reused coordinates"),
-    FLAG_REUSED_FILE: _l("File submitted before"),
-    FLAG_NO_PLACE: _l("No registered WFH place"),
+    FLAG_NO_LOCATION: N_("No location"),
+    FLAG_LOW_ACCURACY: N_("Low accuracy"),
+    FLAG_FAR: N_("Far from WFH place"),
+    FLAG_OUTSIDE_HOURS: N_("Outside working hours"),
+    FLAG_REUSED_COORDS: N_("Reused coordinates"),
+    FLAG_REUSED_FILE: N_("File submitted before"),
+    FLAG_NO_PLACE: N_("No registered WFH place"),
 }
 FLAG_HELP = {
-    FLAG_NO_LOCATION: _l("The browser gave no position (denied, unavailable or timed out)."),
-    FLAG_LOW_ACCURACY: _l("The reported accuracy is worse than the office threshold."),
-    FLAG_FAR: _l("The position is farther from the registered WFH place than the radius."),
-    FLAG_OUTSIDE_HOURS: _l("Sent outside working hours (server time, WIB)."),
-    FLAG_REUSED_COORDS: _l(
+    FLAG_NO_LOCATION: N_("The browser gave no position (denied, unavailable or timed out)."),
+    FLAG_LOW_ACCURACY: N_("The reported accuracy is worse than the office threshold."),
+    FLAG_FAR: N_("The position is farther from the registered WFH place than the radius."),
+    FLAG_OUTSIDE_HOURS: N_("Sent outside working hours (server time, WIB)."),
+    FLAG_REUSED_COORDS: N_(
         "Exactly the same coordinates were sent before, on another day or by another employee."
     ),
-    FLAG_REUSED_FILE: _l("A file identical to this one was submitted before."),
-    FLAG_NO_PLACE: _l("The employee has no registered WFH place, so no distance can be computed."),
+    FLAG_REUSED_FILE: N_("A file identical to this one was submitted before."),
+    FLAG_NO_PLACE: N_("The employee has no registered WFH place, so no distance can be computed."),
 }
 LOCATION_LABELS = {
-    LOC_OK: _l("Location recorded"),
-    LOC_DENIED: _l("Location denied"),
-    LOC_UNAVAILABLE: _l("Location unavailable"),
-    LOC_TIMEOUT: _l("Location timed out"),
-    LOC_UNSUPPORTED: _l("Browser without location"),
-    LOC_MISSING: _l("No location sent"),
+    LOC_OK: N_("Location recorded"),
+    LOC_DENIED: N_("Location denied"),
+    LOC_UNAVAILABLE: N_("Location unavailable"),
+    LOC_TIMEOUT: N_("Location timed out"),
+    LOC_UNSUPPORTED: N_("Browser without location"),
+    LOC_MISSING: N_("No location sent"),
 }
 # Words of the list rows (format strings keep their %(name)s for the |format filter).
 WORDS = {
-    "approve": _l("Approve"),
-    "revise": _l("Revise"),
-    "reject": _l("Reject"),
-    "comment": _l("Comment"),
-    "comment_placeholder": _l("Comment (required to revise or reject)"),
-    "comment_placeholder_flagged": _l("Note (required: this deliverable is flagged)"),
-    "decision": _l("Decision"),
-    "show_map": _l("Show map"),
-    "sent": _l("sent %(when)s"),
-    "sent_cap": _l("Sent %(when)s"),
-    "version": _l("version %(n)d"),
-    "select": _l("Select %(title)s"),
-    "from_place": _l("%(distance)s from the WFH place"),
-    "one_file": _l("1 file"),
-    "files": _l("%(n)d files"),
-    "more_files": _l("+%(n)d more"),
+    "approve": N_("Approve"),
+    "revise": N_("Revise"),
+    "reject": N_("Reject"),
+    "comment": N_("Comment"),
+    "comment_placeholder": N_("Comment (required to revise or reject)"),
+    "comment_placeholder_flagged": N_("Note (required: this deliverable is flagged)"),
+    "decision": N_("Decision"),
+    "show_map": N_("Show map"),
+    "sent": N_("sent %(when)s"),
+    "sent_cap": N_("Sent %(when)s"),
+    "version": N_("version %(n)d"),
+    "select": N_("Select %(title)s"),
+    "from_place": N_("%(distance)s from the WFH place"),
+    "one_file": N_("1 file"),
+    "files": N_("%(n)d files"),
+    "more_files": N_("+%(n)d more"),
 }
 COARSE_SIZES = {0: "111 km", 1: "11 km", 2: "1,1 km", 3: "110 m", 4: "11 m"}
 
@@ -135,18 +138,13 @@ def flag_items(flags):
 
 # ----- formats ---------------------------------------------------------------------------------
 
-_MONTHS = {}
 
-
+@caches.memoize("cempaka.month_names", maxsize=8)
 def _months(locale):
-    names = _MONTHS.get(locale)
-    if names is None:
-        from babel.dates import get_month_names
+    from babel.dates import get_month_names
 
-        names = get_month_names("abbreviated", locale=locale)
-        names = {k: v.rstrip(".") for k, v in names.items()}
-        _MONTHS[locale] = names
-    return names
+    names = get_month_names("abbreviated", locale=locale)
+    return {k: v.rstrip(".") for k, v in names.items()}
 
 
 def short_date(value):
@@ -225,15 +223,12 @@ class RowUrls:
         return self._build("cempaka.download_file", "file_id", file_id)
 
 
-_ROW_URLS = {}  # script root -> RowUrls (the URL patterns do not change while running)
+_ROW_URLS = caches.Cache("cempaka.row_urls", maxsize=16)  # script root -> RowUrls
 
 
 def row_urls():
-    root = request.script_root
-    urls = _ROW_URLS.get(root)
-    if urls is None:
-        urls = _ROW_URLS[root] = RowUrls()
-    return urls
+    """The RowUrls of the request's script root (the URL patterns do not change while running)."""
+    return _ROW_URLS.get_or_make(request.script_root, RowUrls)
 
 
 def template_globals():

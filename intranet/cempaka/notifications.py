@@ -3,6 +3,7 @@
 from flask import current_app
 
 from ..core.filters import to_wib
+from ..core.links import external_url
 from ..notify.services import queue_email
 
 
@@ -11,13 +12,12 @@ def _language(user):
 
 
 def link_to(endpoint, **values):
-    """An absolute link when the intranet's public address is configured, else None (jobs run
-    without a request, so the path is built from the URL map)."""
-    base = current_app.config.get("SERVER_NAME_FOR_LINKS")
-    if not base:
+    """An absolute link on the intranet's public address (``external_url``) when one is
+    configured (PUBLIC_URL), else None: the e-mail then carries no link rather than one to
+    whichever host a request or job happened to run on."""
+    if not current_app.config.get("SERVER_NAME_FOR_LINKS"):
         return None
-    path = current_app.url_map.bind("localhost").build(endpoint, values)
-    return base.rstrip("/") + path
+    return external_url(endpoint, **values)
 
 
 def queue_decision_email(submission, employee, reviewer, review):

@@ -16,6 +16,7 @@ import datetime as dt
 from flask_babel import get_locale
 from markupsafe import Markup, escape
 
+from ..core import caches
 from ..core.filters import WIB
 from . import labels
 from .models import PENDING
@@ -33,8 +34,7 @@ def _safe(html):
 
 # Finished rows, by (page, language's words, script root, error, comment, the row's values): a
 # row's markup depends on nothing else, and the queue shows the same rows reload after reload.
-_ROWS = {}
-_ROWS_KEPT = 5000
+_ROWS = caches.Cache("cempaka.rows", maxsize=5000)
 
 
 def _cached_row(key, W):
@@ -43,13 +43,11 @@ def _cached_row(key, W):
 
 
 def _keep_row(key, W, html):
-    if len(_ROWS) >= _ROWS_KEPT:
-        _ROWS.clear()
-    _ROWS[key] = (W, html)
+    _ROWS.put(key, (W, html))
     return html
 
 
-_WORDS = {}
+_WORDS = caches.Cache("cempaka.row_words", maxsize=8)  # language -> the rows' words
 
 
 def _words():
@@ -72,7 +70,7 @@ def _words():
         words["status_attr"] = {k: k for k in T["status"]}
         words["location_attr"] = {k: k for k in T["location"]}
         words["flag_html"] = {}
-        _WORDS[locale] = words
+        _WORDS.put(locale, words)
     return words
 
 
@@ -125,7 +123,7 @@ def _location(s, W):
 
 
 def queue_rows(rows, error=None, comment=""):
-    """``<tr>`` of the supervisor's queue for ``services.QUEUE_COLUMNS`` tuples (the first file
+    """``<tr>`` of the supervisor's queue for ``queries.QUEUE_COLUMNS`` tuples (the first file
     of the current version comes with the row; the others are on the deliverable's page).
     ``error`` and ``comment`` are for a single row answered after an inline decision."""
     W = _words()
@@ -196,7 +194,7 @@ def queue_rows(rows, error=None, comment=""):
         parts.append('  </td>\n  <td class="cempaka-decision-cell">\n')
         if pending:
             invalid = " is-invalid" if error else ""
-            # approving a flagged deliverable takes a note (services.decide)
+            # approving a flagged deliverable takes a note (review.decide)
             placeholder = W["comment_placeholder_flagged" if s.flags else "comment_placeholder"]
             required = ' aria-required="true"' if s.flags else ""
             parts.append(
@@ -241,7 +239,7 @@ def queue_rows(rows, error=None, comment=""):
 
 
 def my_rows(rows):
-    """``<tr>`` of an employee's own list (``services.LIST_COLUMNS`` tuples)."""
+    """``<tr>`` of an employee's own list (``queries.LIST_COLUMNS`` tuples)."""
     W = _words()
     U = labels.row_urls()
     dates = _Dates(W)

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app, g, has_request_context
 
+from ..core import caches
 from ..core.models import Setting, set_setting
 from ..extensions import db
 
@@ -127,7 +128,8 @@ def load(fresh=False):
     return result
 
 
-_ORIGIN_CACHE = {}
+# The database in use -> (when it was read, origin); one database at a time (maxsize 1).
+_ORIGIN_CACHE = caches.Cache("cempaka.tile_origin", maxsize=1)
 ORIGIN_TTL_SECONDS = 10
 
 
@@ -143,7 +145,7 @@ def cached_tile_origin():
         return hit[1]
     origin = load().tile_origin
     _ORIGIN_CACHE.clear()
-    _ORIGIN_CACHE[marker] = (now, origin)
+    _ORIGIN_CACHE.put(marker, (now, origin))
     return origin
 
 

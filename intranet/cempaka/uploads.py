@@ -22,6 +22,8 @@ from flask import current_app
 from flask_babel import lazy_gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from ..core.refusals import Refusal
+
 EXTENSIONS = {
     "pdf": "pdf",
     "docx": "docx",
@@ -60,12 +62,12 @@ _HTML = re.compile(
 _PDF_ACTIVE = re.compile(rb"/(JavaScript|JS|Launch|EmbeddedFiles?|RichMedia)\b")
 
 
-class UploadRefused(Exception):
-    """A file was refused; the message says which and why, in the user's language."""
+class UploadRefused(Refusal):
+    """A file was refused; the message says which and why, in the user's language. It belongs
+    by the form's file field (``files``)."""
 
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message, *, field="files", **kwargs):
+        super().__init__(message, field=field, **kwargs)
 
 
 @dataclass

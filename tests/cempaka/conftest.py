@@ -250,7 +250,8 @@ def submit_as(client, sign_in):
 @pytest.fixture
 def make_submission(app_ctx):
     """Create a submission through the service (fixed clock), returning it."""
-    from intranet.cempaka import services, uploads
+    from intranet.cempaka import submissions, uploads
+    from intranet.cempaka.location import Location
 
     counter = {"n": 0}
 
@@ -265,12 +266,12 @@ def make_submission(app_ctx):
         name="laporan.pdf",
     ):
         counter["n"] += 1
-        loc = location or services.Location(
+        loc = location or Location(
             status="ok", lat=HOME[0] + 0.0001 * counter["n"], lon=HOME[1], accuracy_m=10.0
         )
         content = data or pdf_bytes(f"Laporan {employee.id} {counter['n']}")
         checked = [uploads.check_content(name, name.rsplit(".", 1)[1], content)]
-        return services.submit(
+        return submissions.submit(
             employee,
             title=title or f"Laporan harian {counter['n']}",
             description="",

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from intranet.cempaka import services
+from intranet.cempaka import location
 from intranet.cempaka.models import Submission, SubmissionVersion
 from tests.conftest import browser_login
 
@@ -157,7 +157,7 @@ def test_denied_location_blocks_when_the_office_says_so(browser, live_server, of
 
 
 def test_phone_list_shows_the_flag_badges(browser, live_server, office, make_submission):
-    far = services.Location(status="ok", lat=HOME[0] + 0.05, lon=HOME[1], accuracy_m=10.0)
+    far = location.Location(status="ok", lat=HOME[0] + 0.05, lon=HOME[1], accuracy_m=10.0)
     s = make_submission(office.emp, title="Rekap antrean loket", location=far)
     context = browser.new_context(
         base_url=live_server.url, locale="en-US", viewport={"width": 390, "height": 844}

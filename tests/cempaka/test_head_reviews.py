@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from intranet.cempaka import services
+from intranet.cempaka import errors, location, maintenance, review
 from intranet.cempaka.models import Review, Submission
 from intranet.notify.models import OutboxMessage
 
@@ -41,7 +41,7 @@ def test_head_with_direct_reports_sees_and_decides_them(
     flagged_far = make_submission(
         heads.kasi,
         title="Rekap pengawasan",
-        location=services.Location(status="ok", lat=-6.5, lon=106.82, accuracy_m=10.0),
+        location=location.Location(status="ok", lat=-6.5, lon=106.82, accuracy_m=10.0),
     )
     below = make_submission(heads.staff, title="Bukan bawahan langsung")
     other = make_submission(office.emp, title="Bawahan Siti")
@@ -135,8 +135,8 @@ def test_without_direct_reports_the_queue_stays_closed(
     assert response.status_code == 404
     client.post_form("/cempaka/review/approve", {"ids": [str(s.id)]}, token_from="/home")
     assert Submission.get_by_id(s.id).status == "pending"
-    with pytest.raises(services.CempakaError):
-        services.decide(s, lonely_head, "approved", "ok")
+    with pytest.raises(errors.CempakaError):
+        review.decide(s, lonely_head, "approved", "ok")
 
 
 def test_the_digest_reaches_the_head_and_its_link_opens_for_her(
@@ -145,7 +145,7 @@ def test_the_digest_reaches_the_head_and_its_link_opens_for_her(
     app.config["SERVER_NAME_FOR_LINKS"] = "https://intranet.example"
     make_submission(heads.kasi, title="Laporan kinerja seksi", now=dt.datetime(2026, 11, 24, 3))
     now = dt.datetime(2026, 11, 26, 0, 0)  # 07:00 WIB
-    assert services.queue_digests(now=now) == 1
+    assert maintenance.queue_digests(now=now) == 1
     run_jobs()
     [msg] = mail_sink.wait_for(1)
     assert msg.envelope_to == [heads.head.email]

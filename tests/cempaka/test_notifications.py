@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from intranet.cempaka import services
+from intranet.cempaka import maintenance, models, review
 from intranet.notify.models import OutboxMessage
 from intranet.scheduling import load_job_modules
 
@@ -13,7 +13,7 @@ def test_each_decision_mails_the_employee_in_their_language(
     office.emp.language = "en"
     office.emp.save()
     s = make_submission(office.emp, title="Laporan verifikasi paspor")
-    services.decide(s, office.boss, "revision", "Lampirkan daftar hadir.")
+    review.decide(s, office.boss, "revision", "Lampirkan daftar hadir.")
     run_jobs()
     [msg] = mail_sink.wait_for(1)
     assert msg.envelope_to == [office.emp.email]
@@ -24,7 +24,7 @@ def test_each_decision_mails_the_employee_in_their_language(
     assert "Lampirkan daftar hadir." in mail_sink.html_of(msg)
     # the default language is Indonesian
     s2 = make_submission(office.emp2, title="Notulen rapat")
-    services.decide(s2, office.boss, "approved", "Sudah diperiksa.")  # s2 is flagged
+    review.decide(s2, office.boss, "approved", "Sudah diperiksa.")  # s2 is flagged
     run_jobs()
     mail_sink.wait_for(2)
     [msg2] = mail_sink.to(office.emp2.email)
@@ -41,13 +41,13 @@ def test_a_rolled_back_decision_sends_nothing(
     s = make_submission(office.emp)
     try:
         with transaction():
-            services.decide(s, office.boss, "approved")
+            review.decide(s, office.boss, "approved")
             raise RuntimeError("crash after the decision")
     except RuntimeError:
         pass
     run_jobs()
     assert mail_sink.wait_for(1, timeout=0.5) == []
-    assert services.Submission.get_by_id(s.id).status == "pending"
+    assert models.Submission.get_by_id(s.id).status == "pending"
 
 
 def test_daily_digest_lists_old_pending_items_once_per_supervisor(
@@ -68,7 +68,7 @@ def test_daily_digest_lists_old_pending_items_once_per_supervisor(
         now=dt.datetime(2026, 11, 20, 3),
         work_date=dt.date(2026, 11, 20),
     )
-    services.decide(decided, office.boss, "approved", now=dt.datetime(2026, 11, 21, 3))
+    review.decide(decided, office.boss, "approved", now=dt.datetime(2026, 11, 21, 3))
     make_submission(
         office.stranger,
         title="Draf SOP",
@@ -78,8 +78,8 @@ def test_daily_digest_lists_old_pending_items_once_per_supervisor(
     run_jobs()
     mail_sink.clear()  # the decision's e-mail
 
-    assert services.queue_digests(now=now) == 2
-    assert services.queue_digests(now=now) == 2  # same day again: the outbox keys hold
+    assert maintenance.queue_digests(now=now) == 2
+    assert maintenance.queue_digests(now=now) == 2  # same day again: the outbox keys hold
     run_jobs()
     mail_sink.wait_for(2)
     [to_boss] = mail_sink.to(office.boss.email)
@@ -93,7 +93,7 @@ def test_daily_digest_lists_old_pending_items_once_per_supervisor(
     assert "Draf SOP" in mail_sink.text_of(to_other)
     assert old.title in mail_sink.html_of(to_boss)
     # the next day is a new digest
-    assert services.queue_digests(now=now + dt.timedelta(days=1)) == 2
+    assert maintenance.queue_digests(now=now + dt.timedelta(days=1)) == 2
     assert OutboxMessage.select().where(OutboxMessage.kind == "cempaka.digest").count() == 4
 
 

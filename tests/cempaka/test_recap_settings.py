@@ -8,7 +8,7 @@ import pytest
 from openpyxl import load_workbook
 
 from intranet.audit.models import AuditEntry
-from intranet.cempaka import services, uploads
+from intranet.cempaka import location, maintenance, recap, review, submissions, uploads
 from intranet.cempaka import settings as cset
 from intranet.cempaka.models import Submission, SubmissionVersion
 from intranet.core.models import get_setting
@@ -27,7 +27,7 @@ def november(office, make_submission):
         )
         if decision:
             boss = office.boss if employee.supervisor_id == office.boss.id else office.other_boss
-            services.decide(s, boss, decision, comment)
+            review.decide(s, boss, decision, comment)
         return s
 
     on(office.emp, 2, "approved")
@@ -49,7 +49,7 @@ def _rows(html):
 
 
 def test_recap_counts_days_per_status(app_ctx, office, november):
-    rows = {r.employee_id: r for r in services.recap(dt.date(2026, 11, 1), None)}
+    rows = {r.employee_id: r for r in recap.recap(dt.date(2026, 11, 1), None)}
     dewi = rows[office.emp.id]
     assert (dewi.approved_days, dewi.pending_days, dewi.rejected_days, dewi.submissions) == (
         2,
@@ -59,7 +59,7 @@ def test_recap_counts_days_per_status(app_ctx, office, november):
     )
     assert rows[office.emp2.id].rejected_days == 1
     assert set(rows) == {office.emp.id, office.emp2.id, office.stranger.id}
-    assert services.working_days(dt.date(2026, 11, 1), cset.load()) == 21
+    assert recap.working_days(dt.date(2026, 11, 1), cset.load()) == 21
 
 
 def test_recap_scopes(client, office, november, sign_in):
@@ -216,20 +216,20 @@ def test_admin_adds_and_removes_overrides(client, office, sign_in):
 
 def test_retention_sweep_coarsens_old_coordinates_once(app_ctx, office, make_submission):
     old = make_submission(office.emp, now=dt.datetime(2026, 7, 1, 3), work_date=dt.date(2026, 7, 1))
-    services.decide(old, office.boss, "revision", "Perbaiki.")
-    services.resubmit(
+    review.decide(old, office.boss, "revision", "Perbaiki.")
+    submissions.resubmit(
         Submission.get_by_id(old.id),
         office.emp,
         title="Revisi",
         description="",
         files=[uploads.check_content("r.pdf", "pdf", pdf_bytes("revisi"))],
         keep_files=False,
-        location=services.Location(status="ok", lat=-6.2001234, lon=106.8165678, accuracy_m=9),
+        location=location.Location(status="ok", lat=-6.2001234, lon=106.8165678, accuracy_m=9),
         now=dt.datetime(2026, 7, 2, 3),
     )
     recent = make_submission(office.emp)
     now = dt.datetime(2026, 11, 27, 0, 0)
-    assert services.coarsen_old_locations(now=now) == 2  # current + kept version of the old one
+    assert maintenance.coarsen_old_locations(now=now) == 2  # current + kept version of the old one
     s = Submission.get_by_id(old.id)
     assert s.coords_coarse and (s.lat, s.lon) == (-6.2, 106.82)
     assert (s.place_lat, s.place_lon) == (-6.2, 106.82)
@@ -237,6 +237,6 @@ def test_retention_sweep_coarsens_old_coordinates_once(app_ctx, office, make_sub
     assert v.coords_coarse and v.lat == round(v.lat, 2)
     fresh = Submission.get_by_id(recent.id)
     assert not fresh.coords_coarse and fresh.lat != round(fresh.lat, 2)
-    assert services.coarsen_old_locations(now=now) == 0  # idempotent
+    assert maintenance.coarsen_old_locations(now=now) == 0  # idempotent
     entry = AuditEntry.get(AuditEntry.action == "cempaka.coordinates_coarsened")
     assert '"rows":2' in entry.detail

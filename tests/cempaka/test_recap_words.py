@@ -15,9 +15,9 @@ def test_recap_shows_nips_spaced(client, office, sign_in, make_submission):
 
 
 def test_recap_does_not_page_into_months_to_come(client, office, sign_in, monkeypatch):
-    from intranet.cempaka import services
+    from intranet.cempaka import location
 
-    monkeypatch.setattr(services, "today_wib", lambda: dt.date(2026, 12, 7))
+    monkeypatch.setattr(location, "today_wib", lambda: dt.date(2026, 12, 7))
     sign_in(office.boss)
     current = client.get("/cempaka/recap").get_data(as_text=True)
     assert 'id="recap-prev"' in current and "month=2026-11" in current

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from intranet.audit.models import AuditEntry
-from intranet.cempaka import services
+from intranet.cempaka import errors, location, queries, review
 from intranet.cempaka.models import (
     FLAG_FAR,
     Review,
@@ -22,7 +22,7 @@ from .conftest import HOME, pdf_bytes
 def queue(office, make_submission):
     """Two pending deliverables of the boss's reports, one of the other boss's report."""
     mine_a = make_submission(office.emp, title="Laporan verifikasi paspor")
-    far = services.Location(status="ok", lat=HOME[0] + 0.05, lon=HOME[1], accuracy_m=10.0)
+    far = location.Location(status="ok", lat=HOME[0] + 0.05, lon=HOME[1], accuracy_m=10.0)
     mine_b = make_submission(office.emp2, title="Rekap antrean loket", location=far)
     theirs = make_submission(office.stranger, title="Draf SOP izin tinggal")
     return mine_a, mine_b, theirs
@@ -72,8 +72,8 @@ def test_supervisor_cannot_see_or_decide_another_supervisors_reports(
 
 def test_service_refuses_a_decision_by_someone_else(app_ctx, office, queue):
     _a, _b, theirs = queue
-    with pytest.raises(services.CempakaError):
-        services.decide(theirs, office.boss, "approved")
+    with pytest.raises(errors.CempakaError):
+        review.decide(theirs, office.boss, "approved")
     assert Submission.get_by_id(theirs.id).status == "pending"
 
 
@@ -159,7 +159,7 @@ def test_bulk_approve_takes_only_unflagged_rows(client, office, queue, sign_in, 
 def test_queue_filters_and_pending_first(english, client, office, queue, sign_in, make_submission):
     mine_a, mine_b, _t = queue
     old = make_submission(office.emp, title="Arsip lama", work_date=dt.date(2026, 11, 20))
-    services.decide(old, office.boss, "approved")
+    review.decide(old, office.boss, "approved")
     sign_in(office.boss)
     body = client.get("/cempaka/review").get_data(as_text=True)
     order = [int(i) for i in re.findall(r'<tr id="sub-(\d+)"', body)]
@@ -190,7 +190,7 @@ def test_queue_pages_without_counting_history(client, office, sign_in, make_subm
     for i in range(25):
         s = make_submission(office.emp, title=f"Laporan {i}")
         if i >= 3:
-            services.decide(s, office.boss, "approved")
+            review.decide(s, office.boss, "approved")
     sign_in(office.boss)
     first = client.get("/cempaka/review").get_data(as_text=True)
     second = client.get("/cempaka/review?page=2").get_data(as_text=True)
@@ -205,7 +205,7 @@ def test_employee_resubmits_a_revision_and_history_is_kept(
     english, client, office, queue, sign_in, submit_as
 ):
     mine_a, _b, _t = queue
-    services.decide(mine_a, office.boss, "revision", "Tambahkan ringkasan.")
+    review.decide(mine_a, office.boss, "revision", "Tambahkan ringkasan.")
     sign_in(office.emp)
     page = client.get(f"/cempaka/{mine_a.id}/revise").get_data(as_text=True)
     assert "Tambahkan ringkasan." in page and "data-geo" in page
@@ -245,7 +245,7 @@ def test_employee_resubmits_a_revision_and_history_is_kept(
         f"/cempaka/{s.id}"
     ).get_data(as_text=True)
     # the supervisor decides the new version (sent without a location: flagged, so with a note)
-    approved = services.decide(
+    approved = review.decide(
         Submission.get_by_id(s.id), office.boss, "approved", "Lokasi dikonfirmasi lisan."
     )
     assert approved.status == "approved" and approved.version == 2
@@ -261,7 +261,7 @@ def test_employee_resubmits_a_revision_and_history_is_kept(
 
 def test_only_the_owner_may_revise(client, office, queue, sign_in):
     mine_a, _b, _t = queue
-    services.decide(mine_a, office.boss, "revision", "Perbaiki.")
+    review.decide(mine_a, office.boss, "revision", "Perbaiki.")
     sign_in(office.emp2)
     assert client.get(f"/cempaka/{mine_a.id}/revise").status_code == 404
     sign_in(office.boss)
@@ -315,23 +315,23 @@ def test_prepared_list_queries_match_the_built_ones(app_ctx, office, queue, make
     archived = []
     for i in range(4):
         s = make_submission(office.emp, title=f"Arsip {i}", work_date=dt.date(2026, 11, 16 + i))
-        services.decide(s, office.boss, "approved" if i % 2 else "rejected", "Catatan.")
+        review.decide(s, office.boss, "approved" if i % 2 else "rejected", "Catatan.")
         archived.append(s)
     for page in (1, 2):
-        prepared = services.review_queue(office.boss, services.QueueFilters(), page, 3)
+        prepared = queries.review_queue(office.boss, queries.QueueFilters(), page, 3)
         # a filter that changes nothing takes the ordinary (built) path
-        built = services.review_queue(
-            office.boss, services.QueueFilters(date_from=dt.date(2000, 1, 1)), page, 3
+        built = queries.review_queue(
+            office.boss, queries.QueueFilters(date_from=dt.date(2000, 1, 1)), page, 3
         )
         assert [tuple(r)[:-1] if hasattr(r, "total") else tuple(r) for r in prepared[0]] == [
             tuple(r)[:-1] if hasattr(r, "total") else tuple(r) for r in built[0]
         ]
         assert prepared[1:] == built[1:]
-    rows, _more = services.my_submissions(office.emp, page=1, per_page=50)
+    rows, _more = queries.my_submissions(office.emp, page=1, per_page=50)
     assert [r.id for r in rows] == [mine_a.id] + [s.id for s in reversed(archived)]
     first = rows[0]
     assert isinstance(first.work_date, dt.date) and isinstance(first.submitted_at, dt.datetime)
-    assert {r.status for r in services.my_submissions(office.emp, "approved")[0]} == {"approved"}
+    assert {r.status for r in queries.my_submissions(office.emp, "approved")[0]} == {"approved"}
 
 
 def test_list_rows_escape_what_people_typed_in_both_languages(
@@ -345,7 +345,7 @@ def test_list_rows_escape_what_people_typed_in_both_languages(
     User.update(name="Dewi <b>Lestari</b>").where(User.id == office.emp.id).execute()
     evil = make_submission(office.emp, title='<script>alert("x")</script> & co', name="a<b>.pdf")
     decided = make_submission(office.emp, title="Sudah diputus")
-    services.decide(decided, office.boss, "revision", "Lengkapi <i>lampiran</i>")
+    review.decide(decided, office.boss, "revision", "Lengkapi <i>lampiran</i>")
     sign_in(office.boss)
     page = client.get("/cempaka/review").get_data(as_text=True)
     assert (
@@ -401,7 +401,7 @@ def test_remembered_rows_follow_every_change_of_the_row(client, office, sign_in,
         Submission.id == sub.id
     ).execute()
     assert "Laporan mingguan (revisi judul)" in row("/cempaka/review", "sub")
-    services.decide(Submission.get_by_id(sub.id), office.boss, "approved", "Bagus")
+    review.decide(Submission.get_by_id(sub.id), office.boss, "approved", "Bagus")
     decided = row("/cempaka/review?status=approved", "sub")
     assert 'name="decision"' not in decided and "Bagus" in decided
     sign_in(office.emp)

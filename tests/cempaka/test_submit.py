@@ -6,7 +6,7 @@ import os
 import pytest
 
 from intranet.audit.models import AuditEntry
-from intranet.cempaka import services
+from intranet.cempaka import location
 from intranet.cempaka import settings as cset
 from intranet.cempaka.models import (
     FLAG_FAR,
@@ -43,7 +43,7 @@ def test_submit_with_location_stores_it_as_sent(app, office, submit_as):
     assert s.device_time == dt.datetime(2026, 11, 28, 0, 0)
     assert s.place_lat == HOME[0] and s.place_lon == HOME[1]
     assert s.distance_m == pytest.approx(
-        services.haversine_m(HOME[0], HOME[1], -6.200512, 106.816934)
+        location.haversine_m(HOME[0], HOME[1], -6.200512, 106.816934)
     )
     assert 50 < s.distance_m < 150
     assert s.status == "pending" and s.version == 1 and s.file_count == 1
@@ -163,7 +163,7 @@ def test_form_errors_and_required_file(app, office, submit_as):
 
 
 def test_flags_far_low_accuracy_outside_hours_no_place(app_ctx, office, make_user, make_submission):
-    far = services.Location(status="ok", lat=HOME[0] + 0.02, lon=HOME[1], accuracy_m=250.0)
+    far = location.Location(status="ok", lat=HOME[0] + 0.02, lon=HOME[1], accuracy_m=250.0)
     s = make_submission(office.emp, location=far)
     assert s.flags & FLAG_FAR and s.flags & FLAG_LOW_ACCURACY
     assert 2000 < s.distance_m < 2500
@@ -184,7 +184,7 @@ def test_flags_far_low_accuracy_outside_hours_no_place(app_ctx, office, make_use
 
 
 def test_flags_reused_coordinates_and_files(app_ctx, office, make_submission):
-    spot = services.Location(status="ok", lat=-6.2011, lon=106.8171, accuracy_m=10.0)
+    spot = location.Location(status="ok", lat=-6.2011, lon=106.8171, accuracy_m=10.0)
     first = make_submission(office.emp, location=spot)
     assert not first.flags & FLAG_REUSED_COORDS
     # same employee, same day, same place: not suspicious
@@ -231,4 +231,4 @@ def test_the_form_page_explains_the_location(english, client, office, login_as):
 
 
 def test_now_is_fixed_for_time_dependent_checks():
-    assert services.today_wib(WORK_NOW) == WORK_DATE
+    assert location.today_wib(WORK_NOW) == WORK_DATE

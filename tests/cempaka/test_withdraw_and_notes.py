@@ -5,7 +5,7 @@ phone the list shows the flag badges."""
 import pytest
 
 from intranet.audit.models import AuditEntry
-from intranet.cempaka import services
+from intranet.cempaka import errors, location, recap, review, submissions
 from intranet.cempaka.models import FLAG_FAR, Review, Submission
 
 from .conftest import HOME
@@ -13,7 +13,7 @@ from .conftest import HOME
 
 @pytest.fixture
 def far():
-    return services.Location(status="ok", lat=HOME[0] + 0.05, lon=HOME[1], accuracy_m=10.0)
+    return location.Location(status="ok", lat=HOME[0] + 0.05, lon=HOME[1], accuracy_m=10.0)
 
 
 # ----- withdraw --------------------------------------------------------------------------------
@@ -21,29 +21,29 @@ def far():
 
 def test_the_author_withdraws_a_pending_deliverable(app_ctx, office, make_submission):
     s = make_submission(office.emp, title="Laporan verifikasi paspor")
-    done = services.withdraw(s, office.emp)
+    done = submissions.withdraw(s, office.emp)
     assert done.status == "withdrawn" and done.decided_by_id == office.emp.id
     entry = AuditEntry.get(AuditEntry.action == "cempaka.withdrawn")
     assert entry.actor_id == office.emp.id
     # it left the supervisor's queue and cannot be decided any more
     assert Submission.select().where(Submission.status == "pending").count() == 0
-    with pytest.raises(services.CempakaError):
-        services.decide(Submission.get_by_id(s.id), office.boss, "approved")
+    with pytest.raises(errors.CempakaError):
+        review.decide(Submission.get_by_id(s.id), office.boss, "approved")
     # withdrawing twice is refused
-    with pytest.raises(services.CempakaError):
-        services.withdraw(Submission.get_by_id(s.id), office.emp)
+    with pytest.raises(errors.CempakaError):
+        submissions.withdraw(Submission.get_by_id(s.id), office.emp)
 
 
 def test_only_the_author_and_only_while_pending(app_ctx, office, make_submission):
     s = make_submission(office.emp)
-    with pytest.raises(services.CempakaError):
-        services.withdraw(s, office.emp2)
-    with pytest.raises(services.CempakaError):
-        services.withdraw(s, office.boss)
+    with pytest.raises(errors.CempakaError):
+        submissions.withdraw(s, office.emp2)
+    with pytest.raises(errors.CempakaError):
+        submissions.withdraw(s, office.boss)
     assert Submission.get_by_id(s.id).status == "pending"
-    decided = services.decide(s, office.boss, "approved")
-    with pytest.raises(services.CempakaError):
-        services.withdraw(decided, office.emp)
+    decided = review.decide(s, office.boss, "approved")
+    with pytest.raises(errors.CempakaError):
+        submissions.withdraw(decided, office.emp)
     assert Submission.get_by_id(s.id).status == "approved"
     assert AuditEntry.select().where(AuditEntry.action == "cempaka.withdrawn").count() == 0
 
@@ -81,17 +81,17 @@ def test_withdraw_over_http_post_author_only(english, client, office, sign_in, m
 def test_approving_a_flagged_deliverable_needs_a_note(app_ctx, office, make_submission, far):
     s = make_submission(office.emp, location=far)
     assert s.flags & FLAG_FAR
-    with pytest.raises(services.FlaggedNeedsNote) as err:
-        services.decide(s, office.boss, "approved", "")
+    with pytest.raises(errors.FlaggedNeedsNote) as err:
+        review.decide(s, office.boss, "approved", "")
     assert err.value.field == "comment"
     assert Submission.get_by_id(s.id).status == "pending" and Review.select().count() == 0
-    done = services.decide(s, office.boss, "approved", "Sedang dinas di Bekasi, sudah izin.")
+    done = review.decide(s, office.boss, "approved", "Sedang dinas di Bekasi, sudah izin.")
     assert done.status == "approved"
     assert done.decision_comment == "Sedang dinas di Bekasi, sudah izin."
     # an unflagged one is still approved without a note
     plain = make_submission(office.emp, title="Notulen rapat")
     assert plain.flags == 0
-    assert services.decide(plain, office.boss, "approved").status == "approved"
+    assert review.decide(plain, office.boss, "approved").status == "approved"
 
 
 def test_inline_approve_of_a_flagged_row_without_note_says_why(
@@ -189,9 +189,7 @@ def test_a_withdrawn_deliverable_does_not_count_in_the_recap(app_ctx, office, ma
 
     kept = make_submission(office.emp, title="Notulen rapat")
     gone = make_submission(office.emp, title="Salah kirim")
-    services.withdraw(gone, office.emp)
-    [row] = [
-        r for r in services.recap(dt.date(2026, 11, 1), None) if r.employee_id == office.emp.id
-    ]
+    submissions.withdraw(gone, office.emp)
+    [row] = [r for r in recap.recap(dt.date(2026, 11, 1), None) if r.employee_id == office.emp.id]
     assert (row.pending_days, row.submissions) == (1, 1)
     assert Submission.get_by_id(kept.id).status == "pending"

@@ -211,7 +211,7 @@ def _spy(monkeypatch, module, name):
 
 def test_each_time_dependent_job_hands_its_slot_time_to_its_service(app_ctx, monkeypatch):
     from intranet.anggrek import services as anggrek
-    from intranet.cempaka import services as cempaka
+    from intranet.cempaka import maintenance as cempaka
     from intranet.jali import services as jali
     from intranet.notify.scheduler import _import
     from intranet.scheduling import load_job_modules
