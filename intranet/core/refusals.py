@@ -22,6 +22,7 @@ A view answers a refusal in one of two ways:
 """
 
 from flask import flash
+from flask_babel.speaklater import LazyString
 
 from .responses import redirect_to, render_invalid
 
@@ -34,9 +35,9 @@ class Refusal(Exception):
 
     def __init__(self, message, *, field=None, details=(), status=None, code=None):
         super().__init__(str(message))
-        self.message = message
+        self.message = _plain(message)
         self.field = field
-        self.details = list(details)
+        self.details = [_plain(line) for line in details]
         if status is not None:
             self.status = status
         if code is not None:
@@ -44,6 +45,14 @@ class Refusal(Exception):
 
     def __str__(self):
         return str(self.message)
+
+
+def _plain(text):
+    """A lazy translation as the text it is now. Flask-Babel's lazy strings declare themselves
+    safe HTML (``__html__``), so a message with a typed value in it (``_l("No ticket %(n)s",
+    n=typed)``) would reach the page unescaped; as a plain ``str`` Jinja escapes it. ``Markup``
+    (deliberate markup) stays as it is."""
+    return str(text) if isinstance(text, LazyString) else text
 
 
 def act(action, *, back, success=None, done=None):

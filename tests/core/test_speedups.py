@@ -34,7 +34,7 @@ LIST_PAGES = (
     "/admin/audit/",
 )
 
-CSRF = re.compile(r'(name="csrf_token" value="|"X-CSRFToken": ")[^"]+"')
+CSRF = re.compile(r'(name="csrf_token"[^>]*? value="|"X-CSRFToken": ")[^"]+"')
 
 
 def _normal(html):
