@@ -21,8 +21,10 @@ from flask_babel import lazy_gettext as _l
 from peewee import IntegrityError
 
 from ..audit.services import record
+from ..core.refusals import Refusal
 from ..extensions import db, is_postgres, transaction
-from ..people.models import User, UserRole
+from ..people.directory import users_with_role
+from ..people.models import User
 from . import clock
 from .labels import SERVICES
 from .models import (
@@ -51,14 +53,16 @@ from .models import (
 )
 
 
-class StepRefused(Exception):
-    """An illegal or stale step. ``code`` is for programs, ``message`` (translated) for people."""
+class StepRefused(Refusal):
+    """An illegal or stale step (a ``Refusal``). ``code`` is for programs, ``message``
+    (translated) for people, ``status`` the HTTP status of a fragment answer (409: the page is
+    out of date; 422: what was sent is wrong; 403: not this user's to do). Called with the code
+    first: ``StepRefused("stale", _l("..."))``; ``field`` names the form field it belongs to."""
 
-    def __init__(self, code, message, status=409):
-        super().__init__(code)
-        self.code = code
-        self.message = message
-        self.status = status
+    status = 409
+
+    def __init__(self, code, message, status=409, *, field=None, details=()):
+        super().__init__(message, field=field, details=details, status=status, code=code)
 
 
 # ----- counters -------------------------------------------------------------------------------
@@ -101,12 +105,7 @@ def update_counter(counter, *, code, name, is_active, actor=None):
 
 def counter_officers():
     """Active users who may staff a counter (role ``loket``), by name."""
-    return list(
-        User.select()
-        .join(UserRole, on=(UserRole.user == User.id))
-        .where(UserRole.role == "loket", User.is_active == True)  # noqa: E712
-        .order_by(User.name)
-    )
+    return list(users_with_role("loket").order_by(User.name, User.id))
 
 
 # ----- tickets --------------------------------------------------------------------------------
