@@ -6,7 +6,8 @@ import datetime as dt
 import random
 
 from ..extensions import transaction
-from ..people.models import Unit, User, UserRole
+from ..people.directory import users_with_role
+from ..people.models import Unit
 from . import clock, flags, services, simulate
 from .ikm import ELEMENT_KEYS
 from .models import (
@@ -32,13 +33,7 @@ COMMENTS = [
 
 
 def _officers(accounts, unit):
-    officers = list(
-        User.select()
-        .join(UserRole, on=(UserRole.user == User.id))
-        .where(UserRole.role == "loket", User.unit == unit.id, User.is_active == True)  # noqa: E712
-        .order_by(User.id)
-        .distinct()
-    )
+    officers = list(users_with_role("loket", unit=unit.id))
     main = accounts.get("loket")
     if main is not None and main not in officers:
         officers.insert(0, main)

@@ -15,7 +15,7 @@ from peewee import JOIN
 from ..audit.services import record
 from ..extensions import transaction
 from ..models import utcnow
-from ..people.models import User, UserRole
+from ..people.directory import users_with_role
 from . import uploads
 from .labels import FLAG_STATUS_LABELS
 from .models import (
@@ -106,15 +106,12 @@ def audit_read(flag, user, what="viewed"):
 
 
 def _heads_of_office(exclude_id):
-    return list(
-        User.select()
-        .join(UserRole, on=(UserRole.user == User.id))
-        .where(UserRole.role == "kepala", User.is_active == True, User.id != exclude_id)  # noqa: E712
-        .distinct()
-    )
+    return list(users_with_role("kepala", exclude=exclude_id))
 
 
 def _case_url(flag_id):
+    # Not core.links.external_url: that would change the link when PUBLIC_URL is set (and give
+    # the demo's e-mails an absolute one); left for the lead to decide.
     if has_request_context():
         return url_for("anggrek.show_flag", flag_id=flag_id, _external=True)
     return f"/anggrek/flags/{flag_id}"
@@ -123,15 +120,20 @@ def _case_url(flag_id):
 def create_flag(*, reporter, officer, category, description, event_ids=(), upload=None):
     """Raise a flag. ``upload`` is an uploads.CheckedUpload or None."""
     if officer.id == reporter.id:
-        raise StepRefused("self", _l("You cannot flag yourself."), status=422)
+        raise StepRefused("self", _l("You cannot flag yourself."), status=422, field="officer")
     if not officer.is_active or not officer.has_role("loket"):
-        raise StepRefused("not_officer", _l("Choose an active counter officer."), status=422)
+        raise StepRefused(
+            "not_officer", _l("Choose an active counter officer."), status=422, field="officer"
+        )
     if category not in CATEGORIES:
-        raise StepRefused("category", _l("Choose a category."), status=422)
+        raise StepRefused("category", _l("Choose a category."), status=422, field="category")
     description = (description or "").strip()
     if len(description) < 10:
         raise StepRefused(
-            "description", _l("Describe what happened (at least 10 characters)."), status=422
+            "description",
+            _l("Describe what happened (at least 10 characters)."),
+            status=422,
+            field="description",
         )
     event_ids = sorted({int(i) for i in event_ids})
     if event_ids:
@@ -142,7 +144,10 @@ def create_flag(*, reporter, officer, category, description, event_ids=(), uploa
         )
         if owned != len(event_ids):
             raise StepRefused(
-                "events", _l("Link only service events of the flagged officer."), status=422
+                "events",
+                _l("Link only service events of the flagged officer."),
+                status=422,
+                field="events",
             )
     stored = uploads.store(upload) if upload is not None else None
     try:

@@ -12,17 +12,20 @@ Each step is one transaction that moves the counter with a conditional UPDATE (`
 way, writes one timestamped ``ServiceEvent`` and one audit entry. Of two steps sent at once (a
 double click, two tabs, two counters calling the same ticket) only one UPDATE matches; the other
 is refused with ``StepRefused`` and a message saying why. Nothing is half-saved.
+
+The board's and the console's reads (``board_rows``, ``queue_summary``) are in ``queries``.
 """
 
 import secrets
-from collections import namedtuple
 
 from flask_babel import lazy_gettext as _l
 from peewee import IntegrityError
 
 from ..audit.services import record
-from ..extensions import db, is_postgres, transaction
-from ..people.models import User, UserRole
+from ..core.refusals import Refusal
+from ..extensions import transaction
+from ..people.directory import users_with_role
+from ..people.models import User
 from . import clock
 from .labels import SERVICES
 from .models import (
@@ -51,14 +54,16 @@ from .models import (
 )
 
 
-class StepRefused(Exception):
-    """An illegal or stale step. ``code`` is for programs, ``message`` (translated) for people."""
+class StepRefused(Refusal):
+    """An illegal or stale step (a ``Refusal``). ``code`` is for programs, ``message``
+    (translated) for people, ``status`` the HTTP status of a fragment answer (409: the page is
+    out of date; 422: what was sent is wrong; 403: not this user's to do). Called with the code
+    first: ``StepRefused("stale", _l("..."))``; ``field`` names the form field it belongs to."""
 
-    def __init__(self, code, message, status=409):
-        super().__init__(code)
-        self.code = code
-        self.message = message
-        self.status = status
+    status = 409
+
+    def __init__(self, code, message, status=409, *, field=None, details=()):
+        super().__init__(message, field=field, details=details, status=status, code=code)
 
 
 # ----- counters -------------------------------------------------------------------------------
@@ -101,12 +106,7 @@ def update_counter(counter, *, code, name, is_active, actor=None):
 
 def counter_officers():
     """Active users who may staff a counter (role ``loket``), by name."""
-    return list(
-        User.select()
-        .join(UserRole, on=(UserRole.user == User.id))
-        .where(UserRole.role == "loket", User.is_active == True)  # noqa: E712
-        .order_by(User.name)
-    )
+    return list(users_with_role("loket").order_by(User.name, User.id))
 
 
 # ----- tickets --------------------------------------------------------------------------------
@@ -526,53 +526,3 @@ def close_day(*, at=None):
                 },
             )
     return closed, expired
-
-
-# ----- the board ------------------------------------------------------------------------------
-#
-# The board is polled every two seconds by every supervisor's screen, so its two queries are
-# fixed SQL over small things: the one-row-per-counter state table (joined to its counter,
-# officer and current ticket) and today's waiting tickets through the (issue_date, status) index.
-# They never touch the service events.
-
-BoardRow = namedtuple("BoardRow", "code name state since officer ticket")
-
-_BOARD_SQL = (
-    "SELECT c.code, c.name, s.state, s.since, u.name, t.number "
-    "FROM anggrek_counter_state AS s "
-    "JOIN anggrek_counter AS c ON c.id = s.counter_id "
-    'LEFT OUTER JOIN "user" AS u ON u.id = s.officer_id '
-    "LEFT OUTER JOIN anggrek_ticket AS t ON t.id = s.ticket_id "
-    "WHERE c.is_active = {true} ORDER BY c.code"
-)
-
-_QUEUE_SQL = (
-    "SELECT service, COUNT(*), MIN(issued_at) FROM anggrek_ticket "
-    "WHERE issue_date = {p} AND status = {p} GROUP BY service"
-)
-
-
-def board_rows():
-    """Every active counter: (code, name, state, since, officer name, ticket number)."""
-    sql = _BOARD_SQL.format(true="TRUE" if is_postgres() else "1")
-    to_datetime = CounterState.since.python_value
-    return [
-        BoardRow(code, name, state, to_datetime(since), officer, number)
-        for code, name, state, since, officer, number in db.execute_sql(sql).fetchall()
-    ]
-
-
-def queue_summary(day=None):
-    """Tickets waiting now: total, per service, and the longest-waiting ticket's issue time."""
-    day = day or clock.today()
-    sql = _QUEUE_SQL.format(p=db.obj.param)
-    cursor = db.execute_sql(sql, (Ticket.issue_date.db_value(day), WAITING))
-    to_datetime = Ticket.issued_at.python_value
-    by_service = {}
-    oldest = None
-    for service, count, first in cursor.fetchall():
-        by_service[service] = count
-        first = to_datetime(first)
-        if first is not None and (oldest is None or first < oldest):
-            oldest = first
-    return {"total": sum(by_service.values()), "by_service": by_service, "oldest": oldest}

@@ -9,6 +9,7 @@ import time
 
 from flask import current_app
 
+from ..core import caches
 from ..core.models import get_setting, set_setting
 
 DEFAULTS = {
@@ -32,15 +33,19 @@ DEFAULTS = {
 CACHE_SECONDS = 10
 _MISSING = object()
 
+# (app, name) -> (read again after, value). The app is in the key because the value comes from
+# its database (tests make one app, with its own database, after another in one process).
+_OFFICE = caches.Cache("anggrek.settings", maxsize=64)
+
 
 def _office_setting(name):
-    cache = current_app.extensions.setdefault("anggrek_settings", {})
-    hit = cache.get(name)
+    key = (current_app._get_current_object(), name)
+    hit = _OFFICE.get(key)
     now = time.monotonic()
     if hit is not None and hit[0] > now:
         return hit[1]
     value = get_setting(f"anggrek.{name}", _MISSING)
-    cache[name] = (now + CACHE_SECONDS, value)
+    _OFFICE.put(key, (now + CACHE_SECONDS, value))
     return value
 
 
@@ -56,4 +61,4 @@ def save(values):
     other processes read the new values within ``CACHE_SECONDS``."""
     for name, value in values.items():
         set_setting(f"anggrek.{name}", value)
-    current_app.extensions.get("anggrek_settings", {}).clear()
+    _OFFICE.clear()

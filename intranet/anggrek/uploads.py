@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps
 from werkzeug.utils import secure_filename
 
+from ..core.refusals import Refusal
 from .settings import setting
 
 # extension -> the content type its bytes must have
@@ -31,10 +32,13 @@ SUBDIR = "anggrek/flags"
 PDF_ACTIVE = re.compile(rb"/(JavaScript|JS|Launch|EmbeddedFile)[\s()<>\[\]/]")
 
 
-class UploadRefused(Exception):
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
+class UploadRefused(Refusal):
+    """An attachment that cannot be kept (a ``Refusal`` on the form's ``attachment`` field)."""
+
+    code = "upload"
+
+    def __init__(self, message, *, field="attachment", **kwargs):
+        super().__init__(message, field=field, **kwargs)
 
 
 @dataclass

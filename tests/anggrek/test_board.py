@@ -3,7 +3,7 @@ counter states; its polling fragment has its own policy."""
 
 import re
 
-from intranet.anggrek import services
+from intranet.anggrek import queries, services
 
 from .conftest import at
 
@@ -63,8 +63,8 @@ def test_board_reads_counter_states_not_events(app_ctx, make_counter, make_offic
 
     db.obj.execute_sql = spy
     try:
-        rows = services.board_rows()
-        services.queue_summary()
+        rows = queries.board_rows()
+        queries.queue_summary()
     finally:
         db.obj.execute_sql = original
     assert len(rows) == 1
