@@ -378,3 +378,17 @@ def test_console_steps_name_the_next_control_and_what_to_announce(
     assert (detail["message"], detail["focus"]) == ("Ticket A001 finished: Referred", "#call-next")
     status, detail = step("close")
     assert (detail["message"], detail["focus"]) == ("Counter closed", "#open-counters button")
+
+
+def test_a_typed_ticket_number_in_a_refusal_is_escaped(client, login_as, make_counter, make_officer):
+    """The refusal repeats what the officer typed ("No ticket <b>X' was issued today"): as text,
+    never as markup (Flask-Babel's lazy strings call themselves safe HTML; issue 16)."""
+    counter = make_counter(name="Loket 1")
+    login_as(make_officer(language="en"))
+    client.post_form(f"/anggrek/console/{counter.id}/open", htmx=True, token_from="/home")
+    r = client.post_form(
+        f"/anggrek/console/{counter.id}/call", {"number": "<b>x'"}, htmx=True, token_from="/home"
+    )
+    html = r.get_data(as_text=True)
+    assert r.status_code == 422
+    assert "&lt;B&gt;X&#39;" in html and "<B>X'" not in html
