@@ -1,4 +1,5 @@
-"""Outbox rows, periodic-job runs and password-reset tokens."""
+"""Outbox rows, their counts, and password-reset tokens. (The periodic-job runs are
+``intranet.jobs.models``.)"""
 
 from peewee import (
     CharField,
@@ -77,28 +78,6 @@ class OutboxCount(BaseModel):
 
     class Meta:
         table_name = "outbox_count"
-
-
-class ScheduledRun(BaseModel):
-    """One run of a periodic job in one time slot. The unique (job, slot) pair makes two
-    schedulers (two workers) start each slot at most once."""
-
-    job = CharField(max_length=100)
-    slot = DateTimeField()  # naive UTC start of the slot
-    status = CharField(max_length=10, default="enqueued")  # enqueued, running, ok, failed, lost
-    rq_job_id = CharField(max_length=64, default="")
-    enqueued_at = DateTimeField(default=utcnow)
-    started_at = DateTimeField(null=True)
-    finished_at = DateTimeField(null=True)
-    outcome = TextField(default="")  # the job's return value (short) or the error
-    worker = CharField(max_length=120, default="")
-
-    class Meta:
-        table_name = "scheduled_run"
-        indexes = (
-            (("job", "slot"), True),
-            (("status",), False),
-        )
 
 
 class PasswordResetToken(BaseModel):

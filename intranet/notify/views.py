@@ -35,13 +35,14 @@ from ..core.responses import (
     render_part,
 )
 from ..extensions import db, get_redis, is_postgres
+from ..jobs.models import ScheduledRun
 from ..policy import public, roles
 from ..scheduling import load_job_modules
 from . import labels as notify_labels
 from . import password_reset
 from . import services as svc
 from .forms import ForgotPasswordForm, ResetPasswordForm, TestMessageForm
-from .models import DEAD, FAILED, SENT, STATUSES, OutboxMessage, ScheduledRun
+from .models import DEAD, FAILED, SENT, STATUSES, OutboxMessage
 from .rendering import loads_context, redact, render_email
 from .settings import all_settings
 

@@ -179,7 +179,7 @@ def _later():
 def test_two_workers_run_each_periodic_slot_once(app_ctx, start_worker):
     from peewee import fn
 
-    from intranet.notify.models import ScheduledRun
+    from intranet.jobs.models import ScheduledRun
 
     for _ in range(2):
         start_worker("--tick", "0.2", "--every", "notify.reconcile=1")
