@@ -62,7 +62,7 @@ def _warm_up():
     """Work every job would otherwise repeat in its forked horse (e-mail templates, catalogs),
     done once here and inherited. A failure only costs that speed: the horses do it again."""
     try:
-        from intranet.notify.rendering import warm_up
+        from intranet.notify.warmup import warm_up
 
         warm_up()
     except Exception:

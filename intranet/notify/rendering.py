@@ -129,23 +129,6 @@ def render_email(template, context, language):
     return subject, text, render_html(template, context, language, subject)
 
 
-def warm_up(languages=("id", "en")):
-    """For a worker's main process, before it forks its work horses: compile every e-mail
-    template and load each language's catalog and date names once. A horse inherits them, instead
-    of spending the first messages of every batch on them (some 50 ms a batch)."""
-    from babel.dates import format_date
-
-    from . import sending  # noqa: F401 - imported once here rather than in every horse
-
-    env = current_app.jinja_env
-    for name in env.list_templates(filter_func=lambda n: n.startswith("email/") or "/email/" in n):
-        env.get_template(name)
-    for language in languages:
-        with force_locale(language):
-            get_translations()
-        format_date(dt.date(2026, 1, 1), "d MMMM yyyy", locale=language)
-
-
 def check_templates(template):
     """Raise jinja2's TemplateNotFound now rather than at send time."""
     env = current_app.jinja_env

@@ -257,7 +257,7 @@ def test_pausing_in_the_middle_of_a_batch_holds_the_rest(app_ctx, run_jobs, mail
 def test_warm_up_compiles_every_email_template_for_the_work_horses(app_ctx):
     from flask import current_app
 
-    from intranet.notify.rendering import warm_up
+    from intranet.notify.warmup import warm_up
 
     env = current_app.jinja_env
     env.cache.clear()
