@@ -26,6 +26,6 @@ def send_batch(ids):
 @periodic("notify.reconcile", every_seconds=60)
 def reconcile():
     """Reset rows stuck in "sending" and re-enqueue due rows whose job is gone."""
-    from .services import reconcile as run
+    from .reconcile import reconcile as run
 
     return run()

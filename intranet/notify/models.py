@@ -28,7 +28,7 @@ class OutboxMessage(BaseModel):
     cc = TextField(default="")  # validated addresses, comma-separated
     language = CharField(max_length=5, default="id")
     template = CharField(max_length=200)  # templates/<template>.txt and .html
-    context = TextField(default="{}")  # JSON (see services.dumps_context)
+    context = TextField(default="{}")  # JSON (see rendering.dumps_context)
     object_type = CharField(max_length=60, default="")
     object_id = CharField(max_length=64, default="")
 
@@ -69,7 +69,7 @@ class OutboxCount(BaseModel):
     """Outbox rows per (kind, status), kept exact by database triggers (migration 0009): every
     INSERT, DELETE or change of kind/status on ``outbox_message`` appends +1/-1 rows here in
     the same transaction, whichever code made the change. The admin page sums this small
-    table instead of grouping a million rows; ``services.compact_counts`` (every reconciler run)
+    table instead of grouping a million rows; ``counts.compact_counts`` (every reconciler run)
     folds the appended rows into one row per (kind, status)."""
 
     kind = CharField(max_length=80)

@@ -38,9 +38,9 @@ from ..extensions import db, get_redis, is_postgres
 from ..jobs.models import ScheduledRun
 from ..policy import public, roles
 from ..scheduling import load_job_modules
+from . import admin, password_reset, reconcile
 from . import labels as notify_labels
-from . import password_reset
-from . import services as svc
+from .counts import counts_by_kind, latest_dead_id
 from .forms import ForgotPasswordForm, ResetPasswordForm, TestMessageForm
 from .models import DEAD, FAILED, SENT, STATUSES, OutboxMessage
 from .rendering import loads_context, redact, render_email
@@ -173,7 +173,7 @@ def _alert_dead_messages():
         return None
     if not current_user.has_role("admin"):
         return None
-    latest = svc.latest_dead_id()
+    latest = latest_dead_id()
     if latest and latest > _dead_seen(current_user.id):
         link = url_for("notify.outbox", status=DEAD)
         message = Markup('{} <a class="alert-link" href="{}">{}</a>').format(
@@ -359,12 +359,12 @@ def _outbox_page(test_to="", test_errors=(), _status=200):
     labels = _LABELS.get(locale)
     if labels is None:
         labels = _LABELS[locale] = {k: str(v) for k, v in STATUS_LABELS.items()}
-    by_kind = svc.counts_by_kind()
+    by_kind = counts_by_kind()
     by_status = {}
     for counts in by_kind.values():
         for s, n in counts.items():
             by_status[s] = by_status.get(s, 0) + n
-    latest_dead = svc.latest_dead_id() if by_status.get(DEAD) else None
+    latest_dead = latest_dead_id() if by_status.get(DEAD) else None
     settings = all_settings()
     token = current_app.jinja_env.globals["csrf_token"]()
     _outbox_opened(current_user.id, token, latest_dead)
@@ -474,8 +474,8 @@ def message_html(message_id):
 def retry_message(message_id):
     _message_or_404(message_id)
     try:
-        svc.retry_message(message_id, actor=current_user._get_current_object())
-    except svc.OutboxError as exc:
+        admin.retry_message(message_id, actor=current_user._get_current_object())
+    except admin.OutboxError as exc:
         flash(str(exc), "danger")
     else:
         flash(_("The message is queued again."), "success")
@@ -490,8 +490,8 @@ def retry_dead():
         flash(_("Choose the kind of messages to retry."), "danger")
     else:
         try:
-            count = svc.retry_dead(kind, actor=current_user._get_current_object())
-        except svc.OutboxError as exc:
+            count = admin.retry_dead(kind, actor=current_user._get_current_object())
+        except admin.OutboxError as exc:
             flash(str(exc), "danger")
         else:
             flash(
@@ -508,7 +508,7 @@ def retry_dead():
 @bp.post("/admin/outbox/pause")
 @roles("admin")
 def pause_sending():
-    svc.pause_sending(actor=current_user._get_current_object())
+    admin.pause_sending(actor=current_user._get_current_object())
     flash(_("Sending is paused. New e-mails wait in the outbox until you resume."), "warning")
     return redirect_to(url_for("notify.outbox"))
 
@@ -516,7 +516,7 @@ def pause_sending():
 @bp.post("/admin/outbox/resume")
 @roles("admin")
 def resume_sending():
-    svc.resume_sending(actor=current_user._get_current_object())
+    admin.resume_sending(actor=current_user._get_current_object())
     flash(_("Sending resumed: waiting e-mails are on their way."), "success")
     return redirect_to(url_for("notify.outbox"))
 
@@ -524,7 +524,7 @@ def resume_sending():
 @bp.post("/admin/outbox/reconcile")
 @roles("admin")
 def run_reconciler():
-    result = svc.reconcile()
+    result = reconcile.reconcile()
     flash(
         _(
             "Reconciler: %(reset)d stuck message(s) reset, %(enqueued)d handed to workers.",
@@ -543,7 +543,7 @@ def send_test():
     if not form.validate_on_submit():
         errors = [str(e) for errors in form.errors.values() for e in errors]
         return _outbox_page(test_to=(form.to.data or "")[:254], test_errors=errors, _status=422)
-    row = svc.send_test_message(form.to.data.strip(), current_user._get_current_object())
+    row = admin.send_test_message(form.to.data.strip(), current_user._get_current_object())
     flash(_("A test e-mail to %(to)s is queued.", to=row.to_address), "success")
     return redirect_to(url_for("notify.show_message", message_id=row.id))
 
