@@ -10,7 +10,6 @@ never loads remote images.
 import binascii
 import datetime as dt
 import email.utils
-import functools
 import hashlib
 import json
 import uuid
@@ -20,6 +19,8 @@ from email.header import Header
 from flask import current_app
 from flask_babel import force_locale, get_translations
 from markupsafe import Markup
+
+from ..core import caches
 
 # ----- context codec: JSON plus dates, datetimes and decimals ------------------------------------
 
@@ -69,7 +70,7 @@ class RenderError(Exception):
     """The row cannot be rendered (missing template, template error): retrying will not help."""
 
 
-@functools.lru_cache(maxsize=16)
+@caches.memoize("notify.bound_gettext", maxsize=16)
 def _bound_gettext(translations, html):
     """``gettext``/``ngettext`` for the templates of one kind (``html``: autoescaped), bound to
     one language's catalog: the same behaviour as Flask-Babel's (Jinja's new-style gettext:
@@ -136,7 +137,7 @@ def check_templates(template):
     env.get_template(template + ".html")
 
 
-@functools.lru_cache(maxsize=8)
+@caches.memoize("notify.sender", maxsize=8)
 def _sender(configured):
     """(display name, address, From header) of the configured sender."""
     name, address = email.utils.parseaddr(configured)
