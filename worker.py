@@ -3,9 +3,9 @@
     python worker.py [--burst] [--tick SECONDS] [--every NAME=SECONDS ...] [--log-level LEVEL]
                      [queue ...]
 
-Jobs carry row ids only and open their own database connection (see intranet.notify.jobs).
+Jobs carry row ids only and open their own database connection (``intranet.scheduling``).
 Besides RQ's own scheduler (``enqueue_at``/``enqueue_in``), each worker runs the periodic-job
-runner (intranet.notify.scheduler): the ``@periodic`` registry, each slot started once however
+runner (intranet.jobs.scheduler): the ``@periodic`` registry, each slot started once however
 many workers run, each run recorded for admins. ``--every`` overrides a job's interval (tests,
 demos); ``--no-periodic`` leaves the periodic jobs to other workers.
 
@@ -62,7 +62,7 @@ def _warm_up():
     """Work every job would otherwise repeat in its forked horse (e-mail templates, catalogs),
     done once here and inherited. A failure only costs that speed: the horses do it again."""
     try:
-        from intranet.notify.rendering import warm_up
+        from intranet.notify.warmup import warm_up
 
         warm_up()
     except Exception:
@@ -104,7 +104,7 @@ def main(argv=None):
         _warm_up()
         runner = None
         if not args.no_periodic and not args.burst:
-            from intranet.notify.scheduler import start_process
+            from intranet.jobs.scheduler import start_process
 
             runner = start_process(app, tick_seconds=args.tick, every_overrides=overrides)
         worker = Worker(queues, connection=connection, serializer=JSONSerializer)

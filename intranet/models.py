@@ -25,6 +25,7 @@ MODEL_MODULES = [
     "intranet.audit.models",
     "intranet.core.models",
     "intranet.notify.models",
+    "intranet.jobs.models",
     "intranet.owl.models",
     "intranet.emak.models",
     "intranet.cempaka.models",

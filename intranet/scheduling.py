@@ -19,8 +19,9 @@ Called without it (tests, the CLI), ``as_of`` is now. Every daily job declares i
 (tests/notify/test_scheduler.py checks); the reconcilers that run every few seconds and repair
 the present state (``notify.reconcile``, ``emak.complete_runs``) do not.
 
-``worker.py`` imports JOB_MODULES and hands the registry to the scheduler runner (notify issue),
-which records each run and makes sure two workers never run the same slot twice.
+``worker.py`` imports JOB_MODULES and hands the registry to the scheduler runner
+(``intranet.jobs.scheduler``), which records each run and makes sure two workers never run the
+same slot twice.
 Every periodic job must be idempotent: running it twice changes nothing.
 
 A job runs with a database connection of its own (``job_connection``): ``@periodic`` opens it
@@ -37,6 +38,7 @@ from .extensions import db
 
 JOB_MODULES = [
     "intranet.notify.jobs",
+    "intranet.jobs.scheduler",  # the runner's own housekeeping (notify.purge_run_history)
     "intranet.owl.jobs",
     "intranet.emak.jobs",
     "intranet.cempaka.jobs",

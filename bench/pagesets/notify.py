@@ -16,8 +16,8 @@ KINDS = [
 
 def populate(size, people):
     from intranet.extensions import db, transaction
-    from intranet.notify.services import _INSERT_COLUMNS as COLUMNS
-    from intranet.notify.services import compact_counts
+    from intranet.notify.counts import compact_counts
+    from intranet.notify.outbox import _INSERT_COLUMNS as COLUMNS
 
     rng = random.Random(3)
     start = dt.datetime(2026, 1, 1)

@@ -5,7 +5,7 @@ from ..scheduling import periodic
 
 @periodic("emak.complete_runs", every_seconds=30)
 def complete_runs():
-    from ..notify.jobs import db_session
+    from ..scheduling import job_connection as db_session
     from .services import complete_sent_runs
 
     with db_session():

@@ -4,7 +4,7 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from ..auth.passwords import password_problem
-from .services import is_valid_address
+from .recipients import is_valid_address
 
 
 def _address(form, field):

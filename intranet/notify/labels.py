@@ -1,10 +1,13 @@
 """What the scheduler page says about a periodic job and its outcome, in the reader's language.
 
-A run's outcome is stored as text (``scheduler._describe``: a dict as ``key: value, ...``, or
-JSON; a number; or a sentence). Here it is read back and told as translated phrases: one phrase
-per known key (``OUTCOME_PHRASES``; a job may give a key its own phrase in ``JOB_PHRASES``), a
-bare number by the job's phrase (``COUNT_PHRASES``). A key nobody named yet is shown as it is,
-so a new field is visible (and the role walk test asks for its phrase).
+A run's outcome is stored as text (``intranet.jobs.scheduler._describe``: a dict as
+``key: value, ...``, or JSON; a number; or a sentence). Here it is read back and told as
+translated phrases: one phrase per known key (``OUTCOME_PHRASES``; a job may give a key its own
+phrase in ``JOB_PHRASES``), a bare number by the job's phrase (``COUNT_PHRASES``). A key nobody
+named yet is shown as it is, so a new field is visible (and the role walk test asks for its phrase).
+
+Also the words for an outbox row's status and a run's status (``STATUS_LABELS``,
+``RUN_STATUS_LABELS``) and for each kind of e-mail (``KIND_LABELS``).
 """
 
 import datetime as dt
@@ -14,6 +17,21 @@ import re
 from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+
+STATUS_LABELS = {
+    "queued": _l("queued"),
+    "sending": _l("sending"),
+    "sent": _l("sent"),
+    "failed": _l("failed (will retry)"),
+    "dead": _l("dead (gave up)"),
+}
+RUN_STATUS_LABELS = {
+    "enqueued": _l("enqueued"),
+    "running": _l("running"),
+    "ok": _l("ok"),
+    "failed": _l("failed"),
+    "lost": _l("lost"),
+}
 
 JOB_LABELS = {
     "anggrek.close_day": _l("Si Anggrek: close the counters' day"),

@@ -1,4 +1,5 @@
-"""Outbox rows, periodic-job runs and password-reset tokens."""
+"""Outbox rows, their counts, and password-reset tokens. (The periodic-job runs are
+``intranet.jobs.models``.)"""
 
 from peewee import (
     CharField,
@@ -27,7 +28,7 @@ class OutboxMessage(BaseModel):
     cc = TextField(default="")  # validated addresses, comma-separated
     language = CharField(max_length=5, default="id")
     template = CharField(max_length=200)  # templates/<template>.txt and .html
-    context = TextField(default="{}")  # JSON (see services.dumps_context)
+    context = TextField(default="{}")  # JSON (see rendering.dumps_context)
     object_type = CharField(max_length=60, default="")
     object_id = CharField(max_length=64, default="")
 
@@ -68,7 +69,7 @@ class OutboxCount(BaseModel):
     """Outbox rows per (kind, status), kept exact by database triggers (migration 0009): every
     INSERT, DELETE or change of kind/status on ``outbox_message`` appends +1/-1 rows here in
     the same transaction, whichever code made the change. The admin page sums this small
-    table instead of grouping a million rows; ``services.compact_counts`` (every reconciler run)
+    table instead of grouping a million rows; ``counts.compact_counts`` (every reconciler run)
     folds the appended rows into one row per (kind, status)."""
 
     kind = CharField(max_length=80)
@@ -77,28 +78,6 @@ class OutboxCount(BaseModel):
 
     class Meta:
         table_name = "outbox_count"
-
-
-class ScheduledRun(BaseModel):
-    """One run of a periodic job in one time slot. The unique (job, slot) pair makes two
-    schedulers (two workers) start each slot at most once."""
-
-    job = CharField(max_length=100)
-    slot = DateTimeField()  # naive UTC start of the slot
-    status = CharField(max_length=10, default="enqueued")  # enqueued, running, ok, failed, lost
-    rq_job_id = CharField(max_length=64, default="")
-    enqueued_at = DateTimeField(default=utcnow)
-    started_at = DateTimeField(null=True)
-    finished_at = DateTimeField(null=True)
-    outcome = TextField(default="")  # the job's return value (short) or the error
-    worker = CharField(max_length=120, default="")
-
-    class Meta:
-        table_name = "scheduled_run"
-        indexes = (
-            (("job", "slot"), True),
-            (("status",), False),
-        )
 
 
 class PasswordResetToken(BaseModel):

@@ -10,7 +10,6 @@ never loads remote images.
 import binascii
 import datetime as dt
 import email.utils
-import functools
 import hashlib
 import json
 import uuid
@@ -20,6 +19,8 @@ from email.header import Header
 from flask import current_app
 from flask_babel import force_locale, get_translations
 from markupsafe import Markup
+
+from ..core import caches
 
 # ----- context codec: JSON plus dates, datetimes and decimals ------------------------------------
 
@@ -69,7 +70,7 @@ class RenderError(Exception):
     """The row cannot be rendered (missing template, template error): retrying will not help."""
 
 
-@functools.lru_cache(maxsize=16)
+@caches.memoize("notify.bound_gettext", maxsize=16)
 def _bound_gettext(translations, html):
     """``gettext``/``ngettext`` for the templates of one kind (``html``: autoescaped), bound to
     one language's catalog: the same behaviour as Flask-Babel's (Jinja's new-style gettext:
@@ -129,23 +130,6 @@ def render_email(template, context, language):
     return subject, text, render_html(template, context, language, subject)
 
 
-def warm_up(languages=("id", "en")):
-    """For a worker's main process, before it forks its work horses: compile every e-mail
-    template and load each language's catalog and date names once. A horse inherits them, instead
-    of spending the first messages of every batch on them (some 50 ms a batch)."""
-    from babel.dates import format_date
-
-    from . import sending  # noqa: F401 - imported once here rather than in every horse
-
-    env = current_app.jinja_env
-    for name in env.list_templates(filter_func=lambda n: n.startswith("email/") or "/email/" in n):
-        env.get_template(name)
-    for language in languages:
-        with force_locale(language):
-            get_translations()
-        format_date(dt.date(2026, 1, 1), "d MMMM yyyy", locale=language)
-
-
 def check_templates(template):
     """Raise jinja2's TemplateNotFound now rather than at send time."""
     env = current_app.jinja_env
@@ -153,7 +137,7 @@ def check_templates(template):
     env.get_template(template + ".html")
 
 
-@functools.lru_cache(maxsize=8)
+@caches.memoize("notify.sender", maxsize=8)
 def _sender(configured):
     """(display name, address, From header) of the configured sender."""
     name, address = email.utils.parseaddr(configured)

@@ -20,7 +20,6 @@ data, the next message's HTML part and bytes.
 """
 
 import datetime as dt
-import functools
 import logging
 import queue
 import random
@@ -33,6 +32,7 @@ import uuid
 from flask import current_app
 from flask_mail import Connection
 
+from ..core import caches
 from ..extensions import db, is_postgres, transaction
 from ..models import utcnow
 from . import settings as cfg
@@ -522,7 +522,7 @@ def _quote(address):
     return f"<{address}>" if _PLAIN_ADDRESS.match(address) else smtplib.quoteaddr(address)
 
 
-@functools.lru_cache(maxsize=8)
+@caches.memoize("notify.sender_address", maxsize=8)
 def _sender_address(address):
     return smtplib.quoteaddr(address)
 
@@ -599,7 +599,7 @@ def _transmit(
     return refused
 
 
-@functools.lru_cache(maxsize=8)
+@caches.memoize("notify.mark_sent_sql", maxsize=8)
 def _mark_sent_sql(p, with_context):
     """The "sent" mark for the database's parameter style (``?`` or ``%s``)."""
     context = f', "context" = {p}' if with_context else ""

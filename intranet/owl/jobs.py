@@ -3,7 +3,7 @@ the runner's) and runs the service for the Jakarta date of its slot (``as_of``; 
 called without it): a scan started late, after midnight, is still the scan of its own day.
 Running one twice changes nothing."""
 
-from ..notify.jobs import db_session
+from ..scheduling import job_connection as db_session
 from ..scheduling import periodic
 from . import services
 

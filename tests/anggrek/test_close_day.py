@@ -45,8 +45,8 @@ def test_a_close_day_run_late_closes_its_own_evening_and_not_the_next_morning(
     import json
 
     from intranet.audit.models import AuditEntry
-    from intranet.notify import scheduler
-    from intranet.notify.models import ScheduledRun
+    from intranet.jobs import scheduler
+    from intranet.jobs.models import ScheduledRun
 
     evening, morning = make_counter(), make_counter()
     o1, o2 = make_officer(), make_officer()

@@ -201,8 +201,8 @@ def office(app_ctx, run_jobs, monkeypatch):
     """The demo office after one round of every periodic job (and its e-mails)."""
     from intranet.anggrek import demo as anggrek_demo
     from intranet.demo import ROLE_ACCOUNTS, load_demo
+    from intranet.jobs import scheduler
     from intranet.models import utcnow
-    from intranet.notify import scheduler
     from intranet.people.models import User
     from intranet.scheduling import load_job_modules
 

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from intranet.emak import services
-from intranet.notify import services as outbox
+from intranet.notify import reconcile as outbox
 from intranet.notify import settings as outbox_settings
 from intranet.notify.models import OutboxMessage
 

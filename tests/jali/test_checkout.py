@@ -114,8 +114,8 @@ def test_a_sweep_run_late_checks_out_the_evening_and_not_the_next_morning(app_ct
     """Issue 15 item 2: the worker is down at 17:00 WIB and starts the next morning after the
     first visitors arrived. The evening's sweep, run then, checks out whoever was inside at
     closing (at closing time) and leaves the morning's visitors inside."""
-    from intranet.notify import scheduler
-    from intranet.notify.models import ScheduledRun
+    from intranet.jobs import scheduler
+    from intranet.jobs.models import ScheduledRun
 
     stayed = _visit(desk, now=MORNING)  # 27 Nov, 10:00 WIB, never checked out
     closing = dt.datetime(2026, 11, 27, 10, 0)  # 17:00 WIB: the worker is down

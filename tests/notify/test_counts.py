@@ -6,7 +6,8 @@ import datetime as dt
 from peewee import fn
 
 from intranet.extensions import db, transaction
-from intranet.notify import services as svc
+from intranet.notify import admin, reconcile
+from intranet.notify import counts as svc
 from intranet.notify.models import DEAD, FAILED, QUEUED, SENDING, SENT, OutboxCount, OutboxMessage
 from intranet.notify.services import queue_email
 
@@ -71,7 +72,7 @@ def test_counts_follow_every_kind_of_change(app_ctx):
     )
     _check()
     # Retrying dead rows (admin action) and a changed kind.
-    assert svc.retry_dead("emak.pay_notice") == 1
+    assert admin.retry_dead("emak.pay_notice") == 1
     OutboxMessage.update(kind="owl.other").where(OutboxMessage.id == rows[6].id).execute()
     _check()
     # Rows removed.
@@ -126,7 +127,7 @@ def test_a_read_folds_up_a_grown_table(app_ctx, monkeypatch):
 def test_the_reconciler_folds_the_counts(app_ctx):
     for i in range(4):
         _queue(f"r:{i}")
-    svc.reconcile()
+    reconcile.reconcile()
     assert OutboxCount.select().count() == 1
     _check()
 
@@ -148,7 +149,7 @@ def test_the_page_shows_a_change_at_once(app_ctx, make_user, login_as, client):
     counts = html[html.index('id="status-counts"') : html.index('id="kind-counts"')]
     dead_card = counts[counts.index('data-count-status="dead"') :]
     assert ">1</div>" in dead_card[: dead_card.index("</a>")]
-    svc.retry_message(row.id)
+    admin.retry_message(row.id)
     html = client.get("/admin/outbox/").get_data(as_text=True)
     assert 'id="dead-alert"' not in html
     assert f'<tr data-id="{row.id}">' in html and "550 No such user" not in html

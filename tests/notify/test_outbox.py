@@ -149,7 +149,7 @@ def test_cc_receives_the_same_message(app_ctx, run_jobs, mail_sink):
 
 
 def test_send_after_waits_for_its_time(app_ctx, run_jobs, mail_sink):
-    from intranet.notify.services import reconcile
+    from intranet.notify.reconcile import reconcile
 
     later = dt.datetime(2099, 1, 1)
     row = _queue(key="later:1", send_after=later)
@@ -227,7 +227,7 @@ def test_retry_messages_resends_failed_and_dead_never_sent(app_ctx, run_jobs, ma
 def test_pausing_in_the_middle_of_a_batch_holds_the_rest(app_ctx, run_jobs, mail_sink, monkeypatch):
     from intranet.notify import sending
     from intranet.notify import settings as cfg
-    from intranet.notify.services import resume_sending
+    from intranet.notify.admin import resume_sending
 
     monkeypatch.setattr(sending, "PAUSE_CHECK_SECONDS", 0)
     original = sending.Batch.mark_sent
@@ -257,7 +257,7 @@ def test_pausing_in_the_middle_of_a_batch_holds_the_rest(app_ctx, run_jobs, mail
 def test_warm_up_compiles_every_email_template_for_the_work_horses(app_ctx):
     from flask import current_app
 
-    from intranet.notify.rendering import warm_up
+    from intranet.notify.warmup import warm_up
 
     env = current_app.jinja_env
     env.cache.clear()
@@ -368,7 +368,7 @@ def test_a_failed_sent_mark_stops_the_batch_before_the_next_message_is_accepted(
     from intranet.models import utcnow
     from intranet.notify import sending
     from intranet.notify.models import SENDING
-    from intranet.notify.services import reconcile
+    from intranet.notify.reconcile import reconcile
 
     original = sending.Batch.mark_sent
     calls = []

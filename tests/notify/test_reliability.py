@@ -11,7 +11,8 @@ import pytest
 from intranet.extensions import db, get_redis, transaction
 from intranet.notify import settings as cfg
 from intranet.notify.models import SENDING, SENT, OutboxMessage
-from intranet.notify.services import enqueue_due, queue_email
+from intranet.notify.reconcile import enqueue_due
+from intranet.notify.services import queue_email
 
 from .conftest import wait_until
 
@@ -96,7 +97,7 @@ def test_redis_flushed_mid_run_every_message_arrives_once(app_ctx, mail_sink, st
 
 
 def test_paused_sending_holds_then_resume_delivers_once(app_ctx, mail_sink, start_worker):
-    from intranet.notify.services import pause_sending, resume_sending
+    from intranet.notify.admin import pause_sending, resume_sending
 
     _fast_settings()
     worker = start_worker(*FAST)
@@ -179,7 +180,7 @@ def _later():
 def test_two_workers_run_each_periodic_slot_once(app_ctx, start_worker):
     from peewee import fn
 
-    from intranet.notify.models import ScheduledRun
+    from intranet.jobs.models import ScheduledRun
 
     for _ in range(2):
         start_worker("--tick", "0.2", "--every", "notify.reconcile=1")

@@ -5,8 +5,8 @@ import threading
 
 import intranet.notify.jobs  # noqa: F401 - registers notify.reconcile before any patching
 from intranet.extensions import db, get_redis
-from intranet.notify import scheduler
-from intranet.notify.models import ScheduledRun
+from intranet.jobs import scheduler
+from intranet.jobs.models import ScheduledRun
 from intranet.scheduling import PeriodicJob
 
 CALLS = []
@@ -97,7 +97,7 @@ def test_a_run_whose_job_vanished_is_enqueued_again(app_ctx, run_jobs, monkeypat
 
 
 def test_running_the_same_run_twice_runs_it_once(app_ctx, monkeypatch):
-    from intranet.notify.jobs import run_periodic
+    from intranet.jobs.scheduler import run_periodic
 
     _patch_registry(monkeypatch)
     CALLS.clear()
@@ -130,8 +130,8 @@ def test_admin_sees_jobs_and_runs(app_ctx, make_user, login_as, client, run_jobs
 
 
 def test_run_history_is_purged_after_30_days(app_ctx):
+    from intranet.jobs.scheduler import purge_run_history
     from intranet.models import utcnow
-    from intranet.notify.jobs import purge_run_history
 
     now = utcnow()
     old = ScheduledRun.create(job="x", slot=now - dt.timedelta(days=31), status="ok")
@@ -173,7 +173,7 @@ def test_a_run_started_late_receives_its_slot_time(app_ctx, run_jobs, monkeypatc
 def test_every_daily_job_acts_as_of_its_slot(app_ctx):
     """A daily job depends on the time by nature (a day to close, a date to scan, an age to
     purge): each declares ``as_of``. The reconcilers repair the present and do not."""
-    from intranet.notify.scheduler import _import
+    from intranet.jobs.scheduler import _import
     from intranet.scheduling import load_job_modules
 
     jobs = load_job_modules()
@@ -213,7 +213,7 @@ def test_each_time_dependent_job_hands_its_slot_time_to_its_service(app_ctx, mon
     from intranet.anggrek import services as anggrek
     from intranet.cempaka import maintenance as cempaka
     from intranet.jali import services as jali
-    from intranet.notify.scheduler import _import
+    from intranet.jobs.scheduler import _import
     from intranet.scheduling import load_job_modules
 
     jobs = load_job_modules()
@@ -244,7 +244,7 @@ def test_each_time_dependent_job_hands_its_slot_time_to_its_service(app_ctx, mon
 
 
 def test_run_history_is_purged_as_of_the_slot(app_ctx):
-    from intranet.notify.jobs import purge_run_history
+    from intranet.jobs.scheduler import purge_run_history
 
     old = ScheduledRun.create(job="x", slot=LATE_SLOT - dt.timedelta(days=31), status="ok")
     kept = ScheduledRun.create(job="x", slot=LATE_SLOT - dt.timedelta(days=29), status="ok")
@@ -279,7 +279,7 @@ def test_a_run_logs_one_info_line_when_it_did_something_and_none_otherwise(
     monkeypatch.setattr(scheduler, "load_job_modules", lambda: dict(jobs))
     scheduler.tick(NOW, jobs)
     runs = {r.job: r.id for r in ScheduledRun.select()}
-    with caplog.at_level(logging.DEBUG, logger="intranet.notify.scheduler"):
+    with caplog.at_level(logging.DEBUG, logger="intranet.jobs.scheduler"):
         scheduler.execute_run(runs["test.stamped"])  # queued 0: nothing done
         nothing = [r for r in caplog.records if r.levelno >= logging.INFO]
         scheduler.execute_run(runs["test.every"])  # "3 permits scanned"

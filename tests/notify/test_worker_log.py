@@ -7,7 +7,7 @@ import re
 import pytest
 
 from intranet.extensions import transaction
-from intranet.notify import scheduler
+from intranet.jobs import scheduler
 from intranet.notify.services import queue_email
 from intranet.scheduling import load_job_modules
 
@@ -38,7 +38,7 @@ def _run(start_worker, **env):
 
 
 def test_the_console_has_one_line_per_job_that_did_something(app_ctx, mail_sink, start_worker):
-    from intranet.notify.models import ScheduledRun
+    from intranet.jobs.models import ScheduledRun
 
     mail_sink.clear()
     _queue_work()

@@ -5,7 +5,7 @@ for each job of the ``@periodic`` registry (``intranet.scheduling``), the curren
 seconds: the epoch aligned slot; daily at HH:MM WIB: the latest such time that has passed), and
 inserts a ``ScheduledRun`` row for (job, slot). The unique (job, slot) index decides: only the
 scheduler whose insert succeeded enqueues the RQ job, so two workers (or two schedulers) start
-each slot once. The RQ job (``intranet.notify.jobs.run_periodic``) records started, finished and
+each slot once. The RQ job (``run_periodic``, below) records started, finished and
 the outcome. Runs whose RQ job vanished before it started (Redis flushed) are enqueued again;
 runs whose worker died while running are marked ``lost``.
 
@@ -17,6 +17,10 @@ leaves the next morning alone. A run on time gets (within a tick) the moment it 
 
 Logging: a run whose result says it did something (``did_something``) writes one INFO line
 (the job and its outcome); a run that found nothing to do writes at DEBUG only.
+
+The runner's own housekeeping is a periodic job too (``purge_run_history``; this module is in
+``JOB_MODULES``). Its name, ``notify.purge_run_history``, is kept from when the runner lived in
+``intranet.notify``: past runs are recorded under it.
 """
 
 import datetime as dt
@@ -34,13 +38,13 @@ import redis
 
 from ..extensions import db, get_queue, get_redis, transaction
 from ..models import utcnow
-from ..scheduling import PERIODIC_JOBS, PeriodicJob, load_job_modules
+from ..scheduling import PERIODIC_JOBS, PeriodicJob, job_connection, load_job_modules, periodic
 from .models import ScheduledRun
 
 log = logging.getLogger(__name__)
 
 WIB = ZoneInfo("Asia/Jakarta")
-RUN_JOB = "intranet.notify.jobs.run_periodic"
+RUN_JOB = "intranet.jobs.scheduler.run_periodic"
 LOST_AFTER = dt.timedelta(minutes=2)  # an enqueued run whose RQ job is gone is re-enqueued
 RUNNING_LOST_AFTER = dt.timedelta(hours=2)
 ENQUEUED, RUNNING, OK, FAILED, LOST = "enqueued", "running", "ok", "failed", "lost"
@@ -271,3 +275,26 @@ def schedule_description(job: PeriodicJob):
     if job.every_seconds:
         return job.every_seconds, None
     return None, job.daily_at
+
+
+# ----- RQ entry point and housekeeping ------------------------------------------------------------
+
+
+def run_periodic(run_id):
+    """Run one slot of a periodic job (the RQ job the runner enqueues)."""
+    with job_connection():
+        return execute_run(run_id)
+
+
+RUN_HISTORY_DAYS = 30
+
+
+@periodic("notify.purge_run_history", daily_at="02:30")
+def purge_run_history(as_of=None):
+    """Scheduler runs are kept 30 days (the reconciler alone records 1,440 runs a day), counted
+    back from the slot's time. Nothing deleted: no outcome."""
+    cutoff = (as_of or utcnow()) - dt.timedelta(days=RUN_HISTORY_DAYS)
+    deleted = ScheduledRun.delete().where(ScheduledRun.slot < cutoff).execute()
+    if not deleted:
+        return None
+    return {"deleted": deleted, "days": RUN_HISTORY_DAYS}
