@@ -14,7 +14,8 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from ..people.models import ROLE_LABELS, format_nip
+from ..people.models import format_nip
+from ..people.roles import ROLE_LABELS
 
 ACTION_LABELS = {
     "anggrek.console.called": _l("Counter: ticket called"),

@@ -14,7 +14,8 @@ from flask.sessions import SecureCookieSessionInterface
 
 from ..extensions import db
 from ..models import utcnow
-from ..people.models import User, UserSession
+from ..people.models import User
+from .models import UserSession
 
 SESSION_KEY = "sid"
 TOUCH_EVERY = dt.timedelta(seconds=60)

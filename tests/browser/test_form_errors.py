@@ -91,7 +91,7 @@ def _investigating(model):
 def _reset_token():
     from intranet.models import utcnow
     from intranet.notify.models import PasswordResetToken
-    from intranet.notify.password_reset import TOKEN_MINUTES, _digest
+    from intranet.auth.password_reset import TOKEN_MINUTES, _digest
     from intranet.people.models import User
 
     token = secrets.token_urlsafe(32)

@@ -8,9 +8,10 @@ import pytest
 
 from intranet.audit.models import AuditEntry
 from intranet.models import utcnow
-from intranet.notify import password_reset
+from intranet.auth import password_reset
+from intranet.auth.models import UserSession
 from intranet.notify.models import OutboxMessage, PasswordResetToken
-from intranet.people.models import User, UserSession
+from intranet.people.models import User
 
 from ..conftest import TEST_PASSWORD
 

@@ -2,7 +2,7 @@
 
 from intranet.audit.models import AuditEntry
 from intranet.people.models import User, UserRole
-from intranet.people.services import create_user
+from intranet.auth.accounts import create_user
 from tests.conftest import make_nip
 
 
