@@ -7,9 +7,9 @@ import re
 import pytest
 
 from intranet.audit.models import AuditEntry
-from intranet.models import utcnow
 from intranet.auth import password_reset
 from intranet.auth.models import UserSession
+from intranet.models import utcnow
 from intranet.notify.models import OutboxMessage, PasswordResetToken
 from intranet.people.models import User
 
