@@ -10,6 +10,8 @@ from flask_login import current_user
 from config import INSTANCE_DIR, Config, get_config
 
 from . import policy
+from .audit import services as audit_services
+from .core.actor import actor
 from .extensions import babel, csrf, db, htmx, init_database, login_manager, mail
 
 # Feature blueprints, in navigation order. Each module exposes ``bp`` and ``NAV``:
@@ -59,6 +61,7 @@ def create_app(config=None, **overrides):
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     _init_extensions(app)
+    audit_services.set_actor_lookup(actor)  # an entry without actor= is the signed-in user's
     _register_features(app)
     _register_hooks(app)
     from .core.errors import register_error_handlers

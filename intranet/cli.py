@@ -56,10 +56,10 @@ def db_status():
 @click.option("--unit", "unit_code", default=None, help="Unit code, e.g. TIK")
 def users_create(nip, name, email, roles, password, unit_code):
     """Create a user (e.g. the first admin)."""
+    from .auth.accounts import create_user
     from .auth.passwords import password_problem
     from .people.models import ROLES, Unit, User
     from .people.nip import NipError, validate_nip
-    from .people.services import create_user
 
     try:
         nip = validate_nip(nip)
@@ -88,9 +88,9 @@ def users_create(nip, name, email, roles, password, unit_code):
 @click.option("--nip", required=True)
 def users_deactivate(nip):
     """Deactivate a user and end all their sessions."""
+    from .auth.accounts import deactivate_user
     from .people.models import User
     from .people.nip import normalize_nip
-    from .people.services import deactivate_user
 
     with db.connection_context():
         user = User.get_or_none(User.nip == normalize_nip(nip))

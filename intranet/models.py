@@ -22,6 +22,7 @@ class BaseModel(Model):
 # against exactly these; a feature adds its module here and a numbered migration in migrations/.
 MODEL_MODULES = [
     "intranet.people.models",
+    "intranet.auth.models",
     "intranet.audit.models",
     "intranet.core.models",
     "intranet.notify.models",

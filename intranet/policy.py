@@ -17,7 +17,7 @@ is the user's roles plus the standings that hold for them; ``admits`` and the na
 from flask import abort, current_app, request
 from flask_login import current_user
 
-from .people.models import ROLES
+from .people.roles import ROLES
 
 SIGNED_IN = "*signed-in*"
 PUBLIC = "*public*"

@@ -310,20 +310,21 @@ def make_user(app_ctx):
 @pytest.fixture
 def login_as(app, client):
     """Sign a test client in as a user through a real server-side session (fast path; the
-    sign-in form itself is tested in tests/auth)."""
-    import hashlib
-    import secrets
+    sign-in form itself is tested in tests/auth): the session is started by the sign-in's own
+    ``start_session``, so the client holds exactly the cookie a real sign-in gives."""
+    from flask import session
 
-    from intranet.people.models import UserSession
+    from intranet.auth.sessions import start_session
 
     def do_login(user, c=None):
         c = c or client
-        raw = secrets.token_urlsafe(32)
-        UserSession.create(key=hashlib.sha256(raw.encode()).hexdigest(), user=user)
+        with app.test_request_context("/login", method="POST"):
+            start_session(user)
+            signed_in, permanent = dict(session), session.permanent
         with c.session_transaction() as sess:
             sess.clear()
-            sess["sid"] = raw
-            sess.permanent = True
+            sess.update(signed_in)
+            sess.permanent = permanent
         return c
 
     return do_login

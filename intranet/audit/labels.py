@@ -14,7 +14,9 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from ..people.models import ROLE_LABELS, format_nip
+from ..core import caches
+from ..people.models import format_nip
+from ..people.roles import ROLE_LABELS
 
 ACTION_LABELS = {
     "anggrek.console.called": _l("Counter: ticket called"),
@@ -246,8 +248,10 @@ DETAIL_LABELS = {
 }
 
 
+@caches.memoize("audit.value_labels", maxsize=1)
 def _value_maps():
-    """{code: label} of every feature whose codes an audit detail may hold."""
+    """{code: label} of every feature whose codes an audit detail may hold (lazy labels: one
+    map for every language)."""
     from ..anggrek import labels as anggrek
     from ..cempaka import labels as cempaka
     from ..emak.components import KIND_LABELS as pay_kinds
@@ -280,13 +284,8 @@ def _value_maps():
     return merged
 
 
-_VALUES = []
-
-
 def _code_label(value):
-    if not _VALUES:
-        _VALUES.append(_value_maps())
-    label = _VALUES[0].get(value)
+    label = _value_maps().get(value)
     return str(label) if label is not None else None
 
 

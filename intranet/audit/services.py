@@ -8,11 +8,20 @@ import hashlib
 import json
 
 from flask import has_request_context, request
-from flask_login import current_user
 
 from ..extensions import transaction
 from ..models import utcnow
 from .models import GENESIS_HASH, AuditEntry, AuditHead
+
+# Who acts when a caller names nobody: a function of no arguments giving the signed-in user or
+# None, registered at start-up (``create_app`` registers ``intranet.core.actor.actor``). Until
+# then, and outside a request, an entry without ``actor=`` is the system's.
+_actor_lookup = [None]
+
+
+def set_actor_lookup(lookup):
+    """Register who acts when ``record`` is not told (None: nobody, the system)."""
+    _actor_lookup[0] = lookup
 
 
 def _canonical(entry_fields):
@@ -46,11 +55,14 @@ def record(action, obj=None, *, object_type=None, object_id=None, actor=None, de
     """Append one entry. Runs inside the caller's transaction when there is one, so the entry is
     committed with the change it describes, or not at all.
 
+    ``actor`` is who acted (a ``User``); without it, the user the registered lookup names
+    (``set_actor_lookup``: in a request, the signed-in user), else the system.
+
     ``detail`` must never carry amounts, passwords or coordinates; name what changed, not values
     that are themselves sensitive.
     """
-    if actor is None and has_request_context() and current_user and current_user.is_authenticated:
-        actor = current_user._get_current_object()
+    if actor is None and has_request_context() and _actor_lookup[0] is not None:
+        actor = _actor_lookup[0]()
     if obj is not None:
         object_type = object_type or obj.__class__.__name__
         object_id = object_id if object_id is not None else obj.get_id()

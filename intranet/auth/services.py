@@ -4,16 +4,17 @@ from flask_babel import gettext as _
 from peewee import fn
 
 from ..audit.services import record
+from ..core.refusals import Refusal
 from ..extensions import transaction
-from ..models import utcnow
 from ..people.models import User
 from ..people.nip import normalize_nip
 from . import sessions, throttle
-from .passwords import burn_time, hash_password, verify_password
+from .credentials import set_password
+from .passwords import burn_time, verify_password
 
 
-class SignInError(Exception):
-    pass
+class SignInError(Refusal):
+    """Sign-in (or the current password) refused, with a message for the person at the keyboard."""
 
 
 def find_user(login):
@@ -68,10 +69,5 @@ def sign_out(user):
 def change_password(user, current, new):
     if not verify_password(user.password_hash, current):
         raise SignInError(_("The current password is wrong."))
-    with transaction():
-        User.update(
-            password_hash=hash_password(new), password_changed_at=utcnow(), updated_at=utcnow()
-        ).where(User.id == user.id).execute()
-        sessions.end_all_sessions(user.id)
-        record("auth.password_changed", user, actor=user)
+    set_password(user, new, actor=user, action="auth.password_changed")
     sessions.end_current_session()

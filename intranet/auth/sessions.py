@@ -12,9 +12,11 @@ from collections import OrderedDict
 from flask import current_app, g, request, session
 from flask.sessions import SecureCookieSessionInterface
 
+from ..core import caches
 from ..extensions import db
 from ..models import utcnow
-from ..people.models import User, UserSession
+from ..people.models import User
+from .models import UserSession
 
 SESSION_KEY = "sid"
 TOUCH_EVERY = dt.timedelta(seconds=60)
@@ -43,7 +45,7 @@ def start_session(user):
     return raw
 
 
-_LOAD_SQL = {}
+_LOAD_SQL = caches.Cache("auth.session_sql", maxsize=4)  # by database dialect
 
 
 def _load_sql():
@@ -80,7 +82,7 @@ def _load_sql():
             .where(UserSession.key == "?")
         )
         sql, _params = query.sql()
-        _LOAD_SQL[dialect] = sql
+        _LOAD_SQL.put(dialect, sql)
     return sql
 
 

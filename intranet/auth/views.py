@@ -1,3 +1,5 @@
+"""Signing in and out, changing one's password, and the password reset by e-mail (public)."""
+
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, request, url_for
@@ -5,10 +7,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from ..core.actor import actor
 from ..core.responses import redirect_to, render, render_invalid
 from ..policy import SIGNED_IN, public, roles
-from . import services
-from .forms import ChangePasswordForm, LoginForm
+from . import password_reset, services
+from .forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, ResetPasswordForm
+from .sessions import end_current_session
 
 bp = Blueprint("auth", __name__)
 
@@ -55,7 +59,7 @@ def login():
 @bp.post("/logout")
 @roles(SIGNED_IN)
 def logout():
-    services.sign_out(current_user._get_current_object())
+    services.sign_out(actor())
     flash(_("You have signed out."), "success")
     return redirect_to(url_for("auth.login"))
 
@@ -67,9 +71,7 @@ def change_password():
     error = None
     if form.validate_on_submit():
         try:
-            services.change_password(
-                current_user._get_current_object(), form.current.data, form.new.data
-            )
+            services.change_password(actor(), form.current.data, form.new.data)
         except services.SignInError as exc:
             error = str(exc)
         else:
@@ -78,3 +80,55 @@ def change_password():
     if request.method == "POST":
         return render_invalid("auth/change_password.html", form=form, error=error)
     return render("auth/change_password.html", form=form, error=error)
+
+
+# ----- password reset by e-mail (public) ---------------------------------------------------------
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@public
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        password_reset.request_reset(form.email.data, ip=request.remote_addr or "")
+        flash(
+            _(
+                "If an active account uses that address, a link to choose a new password is on "
+                "its way. It works once, for %(minutes)d minutes.",
+                minutes=password_reset.TOKEN_MINUTES,
+            ),
+            "info",
+        )
+        return redirect_to(url_for("auth.login"))
+    if request.method == "POST":
+        return render_invalid("notify/forgot_password.html", form=form)
+    return render("notify/forgot_password.html", form=form)
+
+
+def _no_store(response):
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@public
+def reset_password(token):
+    if password_reset.valid_token(token) is None:
+        return _no_store(render("notify/reset_password.html", form=None, token=token, _status=404))
+    form = ResetPasswordForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            user = password_reset.reset_password(token, form.new.data)
+        except password_reset.ResetError as exc:
+            error = str(exc)
+        else:
+            if current_user.is_authenticated and current_user.id == user.id:
+                end_current_session()
+            flash(_("Your password was changed. Sign in with the new password."), "success")
+            return redirect_to(url_for("auth.login"))
+    if request.method == "POST":
+        return _no_store(
+            render_invalid("notify/reset_password.html", form=form, token=token, error=error)
+        )
+    return _no_store(render("notify/reset_password.html", form=form, token=token))

@@ -8,7 +8,8 @@ from faker import Faker
 from ..audit.services import record
 from ..extensions import transaction
 from ..models import utcnow
-from ..people.models import Unit, User, UserRole
+from ..people.directory import users_with_role
+from ..people.models import Unit
 from . import permits
 from .identity import normalize_passport
 from .models import OFFICIAL, OUT_DESK, OUT_QR, OUT_SWEEP, WNA, WNI, Visit, VisitCounter, Visitor
@@ -61,13 +62,7 @@ def load(fake, accounts, days=28, seed=2026):
     foreign = {code: Faker(loc) for code, loc in NATIONALITIES}
     for f in foreign.values():
         f.seed_instance(seed)
-    heads = list(
-        User.select().where(
-            User.id.in_(
-                UserRole.select(UserRole.user).where(UserRole.role.in_(("atasan", "kepala")))
-            )
-        )
-    )
+    heads = list(users_with_role("atasan", "kepala", active=None))
     units = list(Unit.select())
     desk = accounts.get("resepsionis")
     now = utcnow()

@@ -8,10 +8,12 @@ checked without the population registry, and say exactly which part is wrong.
 import datetime as dt
 import re
 import unicodedata
-from functools import lru_cache
 
 from babel import Locale
 from flask_babel import lazy_gettext as _l
+
+from ..core import caches
+from ..core.refusals import Refusal
 
 # Province codes of Dukcapil (Kemendagri), including the Papua provinces formed in 2022.
 PROVINCE_CODES = frozenset(
@@ -20,7 +22,7 @@ PROVINCE_CODES = frozenset(
 )
 
 
-class IdentityError(ValueError):
+class IdentityError(Refusal, ValueError):
     """A message for the person at the desk."""
 
 
@@ -174,7 +176,7 @@ _NOT_NATIONALITIES = {
 }
 
 
-@lru_cache(maxsize=4)
+@caches.memoize("jali.territories", maxsize=4)
 def _territories(locale):
     names = Locale.parse(locale).territories
     return {

@@ -1,4 +1,5 @@
-"""E-mails of Si Jali, written to the outbox inside the caller's transaction.
+"""E-mails of Si Jali and who gets them, written to the outbox inside the caller's transaction
+(``services.register_visit``).
 
 - host notice: an official guest has arrived (to the host, or the host unit's supervisors);
 - Inteldakim alert: a WNA visitor's stay permit has expired (to every active Inteldakim officer,
@@ -7,7 +8,25 @@
 
 from ..core.filters import to_wib
 from ..core.links import external_url
-from .services import host_recipients, inteldakim_recipients
+from ..notify.services import queue_email
+from ..people.directory import users_with_role
+from ..people.models import User
+
+
+def host_recipients(visit):
+    """Who is told an official guest has arrived: the host, or else the unit's supervisors."""
+    if visit.host_id is not None:
+        host = User.get_or_none(User.id == visit.host_id, User.is_active == True)  # noqa: E712
+        return [host] if host is not None else []
+    if visit.host_unit_id is not None:
+        heads = users_with_role("atasan", "kepala", unit=visit.host_unit_id)
+        return list(heads.order_by(User.name))
+    return []
+
+
+def inteldakim_recipients():
+    """Every active Inteldakim officer."""
+    return list(users_with_role("inteldakim"))
 
 
 def _arrived(visit):
@@ -16,8 +35,6 @@ def _arrived(visit):
 
 def queue_host_notice(visit):
     """Queue the arrival notice; returns the recipients' user ids."""
-    from ..notify.services import queue_email
-
     recipients = [u for u in host_recipients(visit) if u.email]
     unit_name = visit.host_unit.name if visit.host_unit_id else ""
     for user in recipients:
@@ -47,8 +64,6 @@ def queue_host_notice(visit):
 
 def queue_inteldakim_alert(visit, *, passport_number):
     """Queue the expired-permit alert to every active Inteldakim officer; returns their ids."""
-    from ..notify.services import queue_email
-
     recipients = [u for u in inteldakim_recipients() if u.email]
     link = external_url("jali.show_visit", visit_id=visit.id)
     for user in recipients:

@@ -13,7 +13,6 @@ from ..audit.services import record
 from ..core.filters import WIB, to_wib
 from ..extensions import transaction
 from ..models import utcnow
-from ..people.models import User, UserRole
 from . import permits
 from .models import (
     ID_PASSPORT,
@@ -31,6 +30,7 @@ from .models import (
     VisitCounter,
     Visitor,
 )
+from .notifications import queue_host_notice, queue_inteldakim_alert
 from .settings import closing_time
 
 log = logging.getLogger(__name__)
@@ -210,14 +210,10 @@ def register_visit(data, *, actor, now=None, permit=None):
                 detail["foreigner_id"] = status.foreigner_id
         record("jali.visit_registered", visit, actor=actor, detail=detail)
         if data.category == OFFICIAL:
-            from .notifications import queue_host_notice
-
             sent_to = queue_host_notice(visit)
             if sent_to:
                 record("jali.host_notified", visit, actor=actor, detail={"recipients": sent_to})
         if permit is not None and permit.state == PERMIT_EXPIRED:
-            from .notifications import queue_inteldakim_alert
-
             alerted = queue_inteldakim_alert(visit, passport_number=data.id_number)
             if alerted:
                 Visit.update(inteldakim_alerted_at=now).where(Visit.id == visit.id).execute()
@@ -283,34 +279,3 @@ def closing_sweep(now=None):
                 detail={"visits": swept, "ids": [r.id for r in rows][:500]},
             )
     return swept
-
-
-# ----- people the desk e-mails ------------------------------------------------------------------
-
-
-def host_recipients(visit):
-    """Who is told an official guest has arrived: the host, or else the unit's supervisors."""
-    if visit.host_id is not None:
-        host = User.get_or_none(User.id == visit.host_id, User.is_active == True)  # noqa: E712
-        return [host] if host is not None else []
-    if visit.host_unit_id is not None:
-        heads = UserRole.select(UserRole.user).where(UserRole.role.in_(("atasan", "kepala")))
-        return list(
-            User.select()
-            .where(
-                User.unit == visit.host_unit_id,
-                User.is_active == True,  # noqa: E712
-                User.id.in_(heads),
-            )
-            .order_by(User.name)
-        )
-    return []
-
-
-def inteldakim_recipients():
-    officers = UserRole.select(UserRole.user).where(UserRole.role == "inteldakim")
-    return list(
-        User.select()
-        .where(User.is_active == True, User.id.in_(officers))  # noqa: E712
-        .order_by(User.id)
-    )

@@ -1,6 +1,8 @@
 """Si Jali's settings (admins change them at /jali/settings), with the defaults used until then."""
 
+from ..audit.services import record
 from ..core.models import get_setting, set_setting
+from ..extensions import transaction
 from .models import CATEGORIES, OFFICIAL, WNA, WNI
 
 PURPOSES_KEY = "jali.purposes"
@@ -88,3 +90,19 @@ def closing_time():
 
 def set_closing_time(hour, minute):
     set_setting(CLOSING_KEY, f"{int(hour):02d}:{int(minute):02d}")
+
+
+def save(purpose_lists, sticker, closing, *, actor):
+    """The admin's settings page: purposes ({category: [purpose]}), the sticker's (width_mm,
+    height_mm) and the closing time (hour, minute), in one audited transaction."""
+    with transaction():
+        set_purposes(purpose_lists)
+        set_sticker_size(*sticker)
+        set_closing_time(*closing)
+        record(
+            "jali.settings_changed",
+            object_type="Setting",
+            object_id="jali",
+            actor=actor,
+            detail={"fields": ["purposes", "sticker_size", "closing_time"]},
+        )

@@ -10,26 +10,22 @@ from flask import (
     abort,
     flash,
     make_response,
-    redirect,
     request,
     url_for,
 )
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from peewee import JOIN, fn
 
 from ..audit.services import record
-from ..core.args import date_arg, int_arg, page_arg
-from ..core.filters import id_date
+from ..core.actor import actor
+from ..core.args import date_arg, int_arg, page_arg, text_arg
 from ..core.links import external_url
-from ..core.responses import hx_redirect, is_fragment_request, redirect_to, render, render_invalid
-from ..extensions import db
+from ..core.responses import is_fragment_request, redirect_to, render, render_invalid
 from ..models import utcnow
 from ..people.models import Unit, User
 from ..policy import require, roles
-from . import identity, log, reports, services
+from . import identity, presenters, queries, reports, services, templating
 from . import settings as jali_settings
 from .forms import CATEGORY_LABELS, ID_LABELS, SettingsForm, VisitForm
 from .identity import IdentityError
@@ -56,73 +52,29 @@ NAV = [
 DESK = ("resepsionis", "admin")
 READERS = ("resepsionis", "admin", "kepala")
 LOG_PAGE_SIZE = 50
-STATUS_LABELS = {"inside": _l("Inside"), "out": _l("Checked out"), "swept": _l("Swept")}
 
-
-@bp.app_template_filter("country_name")
-def _country_name_filter(code):
-    from flask_babel import get_locale
-
-    return identity.country_name(code, str(get_locale() or "id"))
-
-
-@bp.app_template_filter("jali_date")
-def _jali_date_filter(value):
-    from ..core.filters import id_date
-
-    if isinstance(value, str):
-        value = dt.date.fromisoformat(value) if value else None
-    return id_date(value)
+# The app-wide filters Si Jali's pages and e-mails use (country_name, jali_date, jali_duration).
+bp.record_once(lambda state: templating.register(state.app))
 
 
 def _minutes_between(start, end):
     return max(0, int(((end or utcnow()) - start).total_seconds() // 60))
 
 
-def _duration_formatter():
-    """minutes -> "1 h 05 min" / "25 min" in the UI language; the two formats are translated
-    once per request, not once per row."""
-    long_format, short_format = _("%(h)d h %(m)02d min"), _("%(m)d min")
-
-    def duration(minutes):
-        if minutes is None:
-            return "—"
-        hours, rest = divmod(int(round(minutes)), 60)
-        return long_format % {"h": hours, "m": rest} if hours else short_format % {"m": rest}
-
-    return duration
-
-
-@bp.app_template_filter("jali_duration")
-def _duration_filter(minutes):
-    return _duration_formatter()(minutes)
-
-
 def _common():
     """Labels resolved once per language (lazy strings cost a translation look-up each use)."""
-    words = log.words()
+    words = presenters.words()
     return {
         "category_labels": words["category_labels"],
         "category_words": words["category_words"],
         "categories": CATEGORIES,
-        "status_labels": _status_labels(),
+        "status_labels": presenters.status_labels(),
         "minutes_between": _minutes_between,
-        "duration": _duration_formatter(),
+        "duration": templating.duration_formatter(),
         # "/jali/visits/": rows link to visit_base + id (one url_for per page, not per row)
         "visit_base": url_for("jali.show_visit", visit_id=0)[:-1],
         "can_desk": current_user.has_role(*DESK),
     }
-
-
-_STATUS_LABELS = {}
-
-
-def _status_labels():
-    locale = str(get_locale() or "id")
-    labels = _STATUS_LABELS.get(locale)
-    if labels is None:
-        labels = _STATUS_LABELS[locale] = {k: str(v) for k, v in STATUS_LABELS.items()}
-    return labels
 
 
 def _visit_or_404(visit_id):
@@ -132,40 +84,20 @@ def _visit_or_404(visit_id):
     return visit
 
 
-def _with_host_names(query):
-    """Adds host_name and unit_name to each visit (one query, no per-row look-ups)."""
-    return (
-        query.select_extend(User.name.alias("host_name"), Unit.name.alias("unit_name"))
-        .join(User, JOIN.LEFT_OUTER, on=(Visit.host == User.id))
-        .switch(Visit)
-        .join(Unit, JOIN.LEFT_OUTER, on=(Visit.host_unit == Unit.id))
-    )
-
-
 # ----- the desk ---------------------------------------------------------------------------------
 
 
 def _desk_context(now=None):
     now = now or utcnow()
     today = services.wib_today(now)
-    inside = list(
-        _with_host_names(Visit.select(Visit).where(Visit.checked_out_at.is_null()))
-        .order_by(Visit.checked_in_at)
-        .objects()
-    )
+    inside = queries.inside()
     by_category = {c: [v for v in inside if v.category == c] for c in CATEGORIES}
-    registered = dict(
-        Visit.select(Visit.category, fn.COUNT(Visit.id))
-        .where(Visit.visit_date == today)
-        .group_by(Visit.category)
-        .tuples()
-    )
     return dict(
         today=today,
         now=now,
         inside=inside,
         by_category=by_category,
-        registered={c: registered.get(c, 0) for c in CATEGORIES},
+        registered=queries.registered_counts(today),
         **_common(),
     )
 
@@ -180,7 +112,7 @@ def show_desk():
 @roles(*DESK)
 def scan_sticker():
     """A hand scanner types the sticker's QR (the check-out URL) into the desk's scan field."""
-    code = identity.clean_text(request.args.get("code") or "").strip()[:300]
+    code = text_arg("code", 300)
     match = re.search(r"/jali/visits/(\d{1,12})/checkout", code) or re.fullmatch(
         r"(\d{1,12})", code
     )
@@ -227,10 +159,10 @@ def register_visit():
         return render("jali/register.html", **_register_context(form))
     if not form.validate_on_submit():
         return render_invalid("jali/register.html", **_register_context(form))
-    visit, _permit = services.register_visit(form.cleaned, actor=current_user._get_current_object())
-    target = url_for("jali.show_sticker", visit_id=visit.id)
-    # The sticker page is a page of its own (print stylesheet): always a full page load.
-    return hx_redirect(target) if request.headers.get("HX-Request") else redirect(target, 303)
+    visit, _permit = services.register_visit(form.cleaned, actor=actor())
+    # The sticker page is a page of its own (print stylesheet): always a full page load (the
+    # form posts with htmx, which HX-Redirect sends to a page of its own).
+    return redirect_to(url_for("jali.show_sticker", visit_id=visit.id))
 
 
 @bp.get("/visitors/lookup")
@@ -285,23 +217,9 @@ def lookup_visitor():
 @roles(*DESK)
 def search_hosts():
     """Active search for the host employee of an official guest (name, NIP or unit)."""
-    q = " ".join(identity.clean_text(request.args.get("host_q") or "").split())[:100]
+    q = " ".join(text_arg("host_q", 1000).split())[:100]
     selected = int_arg("host_id")
-    hosts = []
-    if len(q) >= 2:
-        needle = q.lower()
-        hosts = list(
-            User.select(User, Unit)
-            .join(Unit, JOIN.LEFT_OUTER)
-            .where(
-                User.is_active == True,  # noqa: E712
-                (fn.LOWER(User.name).contains(needle))
-                | User.nip.startswith(q.replace(" ", ""))
-                | (fn.LOWER(Unit.name).contains(needle)),
-            )
-            .order_by(User.name)
-            .limit(8)
-        )
+    hosts = queries.find_hosts(q) if len(q) >= 2 else []
     if selected and not any(h.id == selected for h in hosts):
         selected = hosts[0].id if hosts else None
     elif not selected and hosts:
@@ -373,7 +291,7 @@ def confirm_checkout(visit_id):
 def checkout_visit(visit_id):
     visit = _visit_or_404(visit_id)
     method = OUT_QR if request.form.get("via") == OUT_QR else OUT_DESK
-    if services.check_out(visit, actor=current_user._get_current_object(), method=method):
+    if services.check_out(visit, actor=actor(), method=method):
         flash(
             _(
                 "%(name)s (no. %(number)s) checked out.",
@@ -392,64 +310,6 @@ def checkout_visit(visit_id):
 # ----- visitor log ------------------------------------------------------------------------------
 
 
-def _searched_log(day, category, status, q):
-    """(query of the log's columns, total) for a free-text search of one day."""
-    base = Visit.select().where(Visit.visit_date == day)
-    if category:
-        base = base.where(Visit.category == category)
-    if status == "inside":
-        base = base.where(Visit.checked_out_at.is_null())
-    elif status == "out":
-        base = base.where(Visit.checked_out_at.is_null(False))
-    number = re.sub(r"[\s.\-/]", "", q).upper()
-    cond = fn.LOWER(Visit.name).contains(q.lower())
-    if number.isdigit() and len(number) <= 4:
-        cond |= Visit.number == int(number)
-    if len(number) >= 4 and number.isalnum():
-        cond |= Visit.visitor.in_(Visitor.select(Visitor.id).where(Visitor.id_number == number))
-    base = base.where(cond)
-    query = (
-        base.select(
-            Visit.id,
-            Visit.number,
-            Visit.category,
-            Visit.name,
-            Visit.institution,
-            Visit.purpose,
-            Visit.checked_in_at,
-            Visit.checked_out_at,
-            Visit.checkout_method,
-            Visit.permit_state,
-            User.name,
-            Unit.name,
-        )
-        .join(User, JOIN.LEFT_OUTER, on=(Visit.host == User.id))
-        .switch(Visit)
-        .join(Unit, JOIN.LEFT_OUTER, on=(Visit.host_unit == Unit.id))
-        .order_by(Visit.number.desc())
-    )
-    return query, base.count()
-
-
-_DAY_LABELS = {}
-
-
-def _day_labels(day):
-    """The day navigation's dates (Babel formats them slowly; a day's labels never change)."""
-    locale = str(get_locale() or "id")
-    key = (locale, day)
-    labels = _DAY_LABELS.get(key)
-    if labels is None:
-        if len(_DAY_LABELS) > 1000:
-            _DAY_LABELS.clear()
-        labels = _DAY_LABELS[key] = {
-            "prev": id_date(day - dt.timedelta(days=1), "d MMM"),
-            "day": id_date(day, "EEEE, d MMMM yyyy"),
-            "next": id_date(day + dt.timedelta(days=1), "d MMM"),
-        }
-    return labels
-
-
 @bp.get("/visits")
 @roles(*READERS)
 def list_visits():
@@ -457,33 +317,33 @@ def list_visits():
     day = date_arg("date") or today
     category = request.args.get("category") or ""
     status = request.args.get("status") or ""
-    q = " ".join(identity.clean_text(request.args.get("q") or "").split())[:100]
+    q = " ".join(text_arg("q", 1000).split())[:100]
     page = page_arg()
 
     if category not in CATEGORIES:
         category = ""
     if status not in ("inside", "out"):
         status = ""
-    counts = log.day_counts(day)
+    counts = queries.day_counts(day)
     if q:
-        query, total = _searched_log(day, category, status, q)
+        query, total = queries.search(day, category, status, q)
     elif category or status:
-        total = log.count(day, category, status)
+        total = queries.count(day, category, status)
     else:
         total = sum(counts.values())
     pages = max(1, -(-total // LOG_PAGE_SIZE))
     page = min(page, pages)
     offset = (page - 1) * LOG_PAGE_SIZE
     if q:
-        rows = db.execute(query.offset(offset).limit(LOG_PAGE_SIZE)).fetchall()
+        rows = queries.search_rows(query, LOG_PAGE_SIZE, offset)
     else:
-        rows = log.page_rows(day, category, status, LOG_PAGE_SIZE, offset)
-    words = log.words()
+        rows = queries.page_rows(day, category, status, LOG_PAGE_SIZE, offset)
+    words = presenters.words()
     visit_base = url_for("jali.show_visit", visit_id=0)[:-1]
-    visits = log.rows_html(rows, visit_base, utcnow())
+    visits = presenters.rows_html(rows, visit_base, utcnow())
     context = dict(
         visits=visits,
-        day_labels=_day_labels(day),
+        day_labels=presenters.day_labels(day),
         day=day,
         today=today,
         category=category,
@@ -499,10 +359,10 @@ def list_visits():
         # what the log's templates use of _common(), without the parts they do not need
         category_labels=words["category_labels"],
         categories=CATEGORIES,
-        status_labels=_status_labels(),
+        status_labels=presenters.status_labels(),
         can_desk=current_user.has_role(*DESK),
     )
-    if is_fragment_request() and request.headers.get("HX-Target") == "visit-rows":
+    if is_fragment_request() and request.htmx.target == "visit-rows":
         return render("jali/_visit_rows.html", **context)
     return render("jali/visits.html", **context)
 
@@ -618,18 +478,12 @@ def edit_settings():
         return render("jali/settings.html", form=form)
     if not form.validate_on_submit():
         return render_invalid("jali/settings.html", form=form)
-    from ..extensions import transaction
-
-    with transaction():
-        jali_settings.set_purposes(form.purpose_lists())
-        jali_settings.set_sticker_size(form.sticker_width.data, form.sticker_height.data)
-        hour, minute = form.closing_time.data.split(":")
-        jali_settings.set_closing_time(hour, minute)
-        record(
-            "jali.settings_changed",
-            object_type="Setting",
-            object_id="jali",
-            detail={"fields": ["purposes", "sticker_size", "closing_time"]},
-        )
+    hour, minute = form.closing_time.data.split(":")
+    jali_settings.save(
+        form.purpose_lists(),
+        (form.sticker_width.data, form.sticker_height.data),
+        (hour, minute),
+        actor=actor(),
+    )
     flash(_("Si Jali settings were saved."), "success")
     return redirect_to(url_for("jali.edit_settings"))

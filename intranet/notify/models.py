@@ -4,13 +4,11 @@
 from peewee import (
     CharField,
     DateTimeField,
-    ForeignKeyField,
     IntegerField,
     TextField,
 )
 
 from ..models import BaseModel, utcnow
-from ..people.models import User
 
 QUEUED, SENDING, SENT, FAILED, DEAD = "queued", "sending", "sent", "failed", "dead"
 STATUSES = (QUEUED, SENDING, SENT, FAILED, DEAD)
@@ -78,14 +76,3 @@ class OutboxCount(BaseModel):
 
     class Meta:
         table_name = "outbox_count"
-
-
-class PasswordResetToken(BaseModel):
-    """A single-use password-reset link. Only the SHA-256 of the token is stored."""
-
-    user = ForeignKeyField(User, backref="reset_tokens", on_delete="CASCADE")
-    token_hash = CharField(max_length=64, unique=True)
-    created_at = DateTimeField(default=utcnow)
-    expires_at = DateTimeField()
-    used_at = DateTimeField(null=True)
-    ip = CharField(max_length=64, default="")

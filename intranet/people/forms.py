@@ -1,3 +1,5 @@
+"""The user admin's form: a staff member's record, roles and first password."""
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from peewee import fn
@@ -14,9 +16,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
 
-from ..auth.passwords import password_problem
-from .models import ROLE_LABELS, ROLES, Unit, User
+from .models import Unit, User
 from .nip import NipError, normalize_nip, validate_nip
+from .roles import ROLE_LABELS, ROLES
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -66,9 +68,12 @@ class UserForm(FlaskForm):
     password = PasswordField(_l("Initial password"), validators=[Optional(), Length(max=200)])
     is_active = BooleanField(_l("Active"), default=True)
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, password_rule, user=None, **kwargs):
+        """``password_rule(text)`` is None for an acceptable password, else the message (auth's
+        ``password_problem``: the rules are auth's, the form is the directory's)."""
         super().__init__(*args, **kwargs)
         self._user = user
+        self._password_rule = password_rule
         self.unit.choices = [(0, "—")] + [(u.id, u.name) for u in Unit.select().order_by(Unit.name)]
 
     def validate_nip(self, field):
@@ -110,7 +115,7 @@ class UserForm(FlaskForm):
         if self._user is None and not field.data:
             raise ValidationError(_l("Set an initial password for the new user."))
         if field.data:
-            problem = password_problem(field.data)
+            problem = self._password_rule(field.data)
             if problem:
                 raise ValidationError(problem)
 

@@ -1,6 +1,5 @@
-"""Units, users and their roles, and server-side sign-in sessions."""
+"""Units, users and their roles (the staff directory)."""
 
-from flask_babel import lazy_gettext as _l
 from peewee import (
     BooleanField,
     CharField,
@@ -11,32 +10,7 @@ from peewee import (
 )
 
 from ..models import BaseModel, utcnow
-
-# Roles of DESIGN §2, in the order they are listed to admins.
-ROLES = (
-    "pegawai",
-    "atasan",
-    "loket",
-    "keuangan",
-    "resepsionis",
-    "izin_tinggal",
-    "inteldakim",
-    "kepala",
-    "admin",
-)
-
-# What a role is called wherever one is shown (badges, the user admin, the audit log).
-ROLE_LABELS = {
-    "pegawai": _l("Employee"),
-    "atasan": _l("Supervisor"),
-    "loket": _l("Counter officer"),
-    "keuangan": _l("Finance"),
-    "resepsionis": _l("Receptionist"),
-    "izin_tinggal": _l("Permit officer"),
-    "inteldakim": _l("Intelligence & enforcement"),
-    "kepala": _l("Head of office"),
-    "admin": _l("Administrator"),
-}
+from .roles import ROLE_LABELS, ROLES  # defined in roles.py; callers may still read them here
 
 
 def format_nip(n):
@@ -116,15 +90,3 @@ class UserRole(BaseModel):
 
     class Meta:
         indexes = ((("user", "role"), True),)
-
-
-class UserSession(BaseModel):
-    """One row per signed-in browser. The cookie holds only ``key``; deleting the row ends the
-    session at once, wherever the cookie was copied to."""
-
-    key = CharField(max_length=64, unique=True)
-    user = ForeignKeyField(User, backref="sessions", on_delete="CASCADE")
-    created_at = DateTimeField(default=utcnow)
-    last_seen_at = DateTimeField(default=utcnow)
-    ip = CharField(max_length=64, default="")
-    user_agent = CharField(max_length=300, default="")

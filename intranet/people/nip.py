@@ -6,9 +6,11 @@ import re
 
 from flask_babel import lazy_gettext as _l
 
+from ..core.refusals import Refusal
 
-class NipError(ValueError):
-    pass
+
+class NipError(Refusal, ValueError):
+    """A NIP that cannot be one, with the message saying which part is wrong."""
 
 
 def normalize_nip(value):

@@ -1,8 +1,11 @@
-"""Creating, changing and deactivating users; every change is audited."""
+"""Creating, changing and deactivating users; every change is audited.
+
+The staff record only: passwords and sessions are auth's. ``intranet.auth.accounts`` wraps these
+for the user admin (a new user's first password, an admin's reset, the sessions a deactivation
+ends) and hands in what they need: the password's hash, how many sessions it ended.
+"""
 
 from ..audit.services import record
-from ..auth.passwords import hash_password
-from ..auth.sessions import end_all_sessions
 from ..extensions import transaction
 from ..models import utcnow
 from .models import ROLES, User, UserRole
@@ -30,7 +33,7 @@ def create_user(
     nip,
     name,
     email,
-    password,
+    password_hash,
     roles=("pegawai",),
     unit=None,
     supervisor=None,
@@ -46,7 +49,7 @@ def create_user(
             nip=nip,
             name=name,
             email=email,
-            password_hash=hash_password(password),
+            password_hash=password_hash,
             unit=unit,
             supervisor=supervisor,
             position=position,
@@ -60,16 +63,16 @@ def create_user(
     return user
 
 
-def update_user(user, *, actor=None, roles=None, password=None, **fields):
+def update_user(user, *, actor=None, roles=None, also_changed=(), **fields):
+    """Change the record's ``fields`` and ``roles``; audited as "user.updated" naming the fields
+    that changed, with ``also_changed`` (what the caller changed in the same transaction: auth's
+    "password"). Ending sessions is the caller's (``intranet.auth.accounts``)."""
     with transaction():
         changed = sorted(k for k, v in fields.items() if _current(user, k) != _plain(v))
         for key, value in fields.items():
             setattr(user, key, value)
         user.updated_at = utcnow()
-        if password:
-            user.password_hash = hash_password(password)
-            user.password_changed_at = utcnow()
-            changed.append("password")
+        changed.extend(also_changed)
         user.save()
         detail = {"fields": changed}
         if roles is not None:
@@ -83,17 +86,16 @@ def update_user(user, *, actor=None, roles=None, password=None, **fields):
                     actor=actor,
                     detail={"before": before, "after": after},
                 )
-        if password or fields.get("is_active") is False:
-            end_all_sessions(user.id)
         record("user.updated", user, actor=actor, detail=detail)
     return user
 
 
-def deactivate_user(user, *, actor=None):
+def deactivate_user(user, *, sessions_ended, actor=None):
+    """Mark the account inactive, in the caller's transaction, which ends its sessions and says
+    how many (``intranet.auth.accounts.deactivate_user``)."""
     with transaction():
         User.update(is_active=False, updated_at=utcnow()).where(User.id == user.id).execute()
-        ended = end_all_sessions(user.id)
-        record("user.deactivated", user, actor=actor, detail={"sessions_ended": ended})
+        record("user.deactivated", user, actor=actor, detail={"sessions_ended": sessions_ended})
     user.is_active = False
     return user
 

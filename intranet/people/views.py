@@ -5,16 +5,19 @@ from typing import NamedTuple
 from flask import Blueprint, abort, flash, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from markupsafe import escape
 
-from ..core.args import int_arg, page_arg
-from ..core.responses import redirect_to, render, render_invalid
+from ..auth import accounts
+from ..auth.passwords import password_problem
+from ..core.actor import actor
+from ..core.args import int_arg, page_arg, text_arg
+from ..core.responses import is_fragment_request, redirect_to, render, render_invalid
 from ..extensions import db
 from ..policy import roles
 from . import services
-from .forms import ROLE_LABELS, UserForm
+from .forms import UserForm
 from .models import Unit, User, UserRole, format_nip
+from .roles import ROLE_LABELS
 
 bp = Blueprint("people", __name__, url_prefix="/admin/users")
 
@@ -73,7 +76,7 @@ def _user_filter(q, role, status):
 @bp.get("/")
 @roles("admin")
 def list_users():
-    q = (request.args.get("q") or "").strip()[:100]
+    q = text_arg("q", 100)
     role = request.args.get("role") or ""
     role = role if role in ROLE_LABELS else ""
     status = request.args.get("status") or "active"
@@ -118,7 +121,7 @@ def list_users():
         role_labels=ROLE_LABELS,
         edit_base=url_for("people.list_users"),
     )
-    if request.htmx and not request.htmx.boosted and request.htmx.target == "user-rows":
+    if is_fragment_request() and request.htmx.target == "user-rows":
         return render("people/_user_rows.html", **context)
     return render("people/list.html", **context)
 
@@ -141,16 +144,21 @@ def _form_fields(form):
     )
 
 
+def _user_form(user=None, **kwargs):
+    """The user form, checking a typed password by auth's rules."""
+    return UserForm(user=user, password_rule=password_problem, **kwargs)
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @roles("admin")
 def create_user():
-    form = UserForm()
+    form = _user_form()
     if form.validate_on_submit():
-        user = services.create_user(
+        user = accounts.create_user(
             **_form_fields(form),
             password=form.password.data,
             roles=form.roles.data,
-            actor=current_user._get_current_object(),
+            actor=actor(),
         )
         flash(_("User %(name)s was created.", name=user.name), "success")
         return redirect_to(url_for("people.edit_user", user_id=user.id))
@@ -163,7 +171,7 @@ def create_user():
 @roles("admin")
 def edit_user(user_id):
     user = User.get_or_none(User.id == user_id) or abort(404)
-    form = UserForm(user=user)
+    form = _user_form(user)
     if request.method == "GET":
         form.nip.data = user.nip
         form.name.data = user.name
@@ -177,12 +185,12 @@ def edit_user(user_id):
         form.wfh_lat.data = user.wfh_lat
         form.wfh_lon.data = user.wfh_lon
     elif form.validate_on_submit():
-        services.update_user(
+        accounts.update_user(
             user,
             **_form_fields(form),
             roles=form.roles.data,
             password=form.password.data or None,
-            actor=current_user._get_current_object(),
+            actor=actor(),
         )
         flash(_("Changes to %(name)s were saved.", name=user.name), "success")
         return redirect_to(url_for("people.edit_user", user_id=user.id))
@@ -199,7 +207,7 @@ def validate_user_field(field):
     user_id = int_arg("user_id")
     if user_id:
         user = User.get_or_none(User.id == user_id)
-    form = UserForm(user=user, meta={"csrf": False})
+    form = _user_form(user, meta={"csrf": False})
     if field not in form._fields or field in ("csrf_token", "roles"):
         abort(404)
     form.validate()
@@ -212,10 +220,11 @@ def validate_user_field(field):
 @roles("admin")
 def deactivate_user(user_id):
     user = User.get_or_none(User.id == user_id) or abort(404)
-    if user.id == current_user.id:
+    admin = actor()
+    if user.id == admin.id:
         flash(_("You cannot deactivate your own account."), "danger")
     else:
-        services.deactivate_user(user, actor=current_user._get_current_object())
+        accounts.deactivate_user(user, actor=admin)
         flash(_("%(name)s was deactivated and signed out everywhere.", name=user.name), "success")
     return redirect_to(url_for("people.edit_user", user_id=user.id))
 
@@ -224,6 +233,6 @@ def deactivate_user(user_id):
 @roles("admin")
 def reactivate_user(user_id):
     user = User.get_or_none(User.id == user_id) or abort(404)
-    services.reactivate_user(user, actor=current_user._get_current_object())
+    services.reactivate_user(user, actor=actor())
     flash(_("%(name)s was reactivated.", name=user.name), "success")
     return redirect_to(url_for("people.edit_user", user_id=user.id))

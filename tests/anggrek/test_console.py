@@ -380,7 +380,9 @@ def test_console_steps_name_the_next_control_and_what_to_announce(
     assert (detail["message"], detail["focus"]) == ("Counter closed", "#open-counters button")
 
 
-def test_a_typed_ticket_number_in_a_refusal_is_escaped(client, login_as, make_counter, make_officer):
+def test_a_typed_ticket_number_in_a_refusal_is_escaped(
+    client, login_as, make_counter, make_officer
+):
     """The refusal repeats what the officer typed ("No ticket <b>X' was issued today"): as text,
     never as markup (Flask-Babel's lazy strings call themselves safe HTML; issue 16)."""
     counter = make_counter(name="Loket 1")

@@ -5,7 +5,7 @@ import re
 
 from itsdangerous.encoding import base64_decode
 
-from intranet.people.models import UserSession
+from intranet.auth.models import UserSession
 from tests.conftest import TEST_PASSWORD
 
 
@@ -131,7 +131,7 @@ def test_sign_out_ends_every_session_of_the_user(app, make_user):
 
 
 def test_deactivated_user_is_out_on_next_request(app, client, make_user, login_as):
-    from intranet.people.services import deactivate_user
+    from intranet.auth.accounts import deactivate_user
 
     user = make_user()
     login_as(user)

@@ -89,9 +89,9 @@ def _investigating(model):
 
 
 def _reset_token():
+    from intranet.auth.models import PasswordResetToken
+    from intranet.auth.password_reset import TOKEN_MINUTES, _digest
     from intranet.models import utcnow
-    from intranet.notify.models import PasswordResetToken
-    from intranet.notify.password_reset import TOKEN_MINUTES, _digest
     from intranet.people.models import User
 
     token = secrets.token_urlsafe(32)

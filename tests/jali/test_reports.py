@@ -215,11 +215,11 @@ def test_visitor_log_rows_escape_and_page_in_plain_sql(desk_client, desk, app, m
 
 
 def test_remembered_log_rows_follow_time_inside_and_checkout(app):
-    """Log rows are remembered by their values (jali.log._ROWS); a visitor still inside gets a
-    fresh duration as minutes pass, and a checkout shows at once."""
+    """Log rows are remembered by their values (jali.presenters._ROWS); a visitor still inside
+    gets a fresh duration as minutes pass, and a checkout shows at once."""
     import datetime as dt
 
-    from intranet.jali import log
+    from intranet.jali import presenters as log
 
     arrived = dt.datetime(2026, 11, 27, 1, 0)
     inside = (7, 7, "wni", "Budi", "", "Legalisir", arrived, None, "", "", "Andi", None)

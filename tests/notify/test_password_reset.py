@@ -7,10 +7,11 @@ import re
 import pytest
 
 from intranet.audit.models import AuditEntry
+from intranet.auth import password_reset
+from intranet.auth.models import PasswordResetToken, UserSession
 from intranet.models import utcnow
-from intranet.notify import password_reset
-from intranet.notify.models import OutboxMessage, PasswordResetToken
-from intranet.people.models import User, UserSession
+from intranet.notify.models import OutboxMessage
+from intranet.people.models import User
 
 from ..conftest import TEST_PASSWORD
 

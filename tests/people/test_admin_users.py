@@ -1,8 +1,8 @@
 """Admins list (active search), create, edit, deactivate users and assign roles."""
 
 from intranet.audit.models import AuditEntry
+from intranet.auth.accounts import create_user
 from intranet.people.models import User, UserRole
-from intranet.people.services import create_user
 from tests.conftest import make_nip
 
 

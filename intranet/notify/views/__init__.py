@@ -1,7 +1,6 @@
 """notify's admin pages: the outbox (``outbox``: the list and its buttons; ``messages``: one
-e-mail and its retry) and the periodic jobs' runs (``runs``). ``password_reset`` holds the
-public password-reset pages until they move to auth (issue 16)."""
+e-mail and its retry) and the periodic jobs' runs (``runs``)."""
 
 # The blueprint, and the modules whose routes attach to it.
-from . import messages, outbox, password_reset, runs  # noqa: F401
+from . import messages, outbox, runs  # noqa: F401
 from .blueprint import NAV, bp  # noqa: F401

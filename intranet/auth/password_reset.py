@@ -6,52 +6,47 @@
   and works once: using it, or a newer link, or a password change, ends the others.
 * Requests for one account are rate limited by the outbox key: one e-mail per account per
   window (10 minutes), however often the form is sent.
-* A successful reset ends every session of the account and is audited.
+* A successful reset ends every session of the account and is audited (``set_password``).
+
+Auth's flow on notify's outbox: the e-mail goes through ``queue_email``, its template is
+``notify/email/password_reset``, the tokens are ``auth.models.PasswordResetToken`` rows.
 """
 
 import datetime as dt
 import hashlib
 import secrets
 
-from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 from peewee import fn
 
 from ..audit.services import record
-from ..auth.passwords import hash_password
-from ..auth.sessions import end_all_sessions
+from ..core.links import external_url
+from ..core.refusals import Refusal
 from ..extensions import transaction
 from ..models import utcnow
+from ..notify.models import OutboxMessage
+from ..notify.services import is_valid_address, queue_email
 from ..people.models import User
-from .models import OutboxMessage, PasswordResetToken
-from .services import is_valid_address, queue_email
+from .credentials import set_password
+from .models import PasswordResetToken
 
 TOKEN_MINUTES = 60
 WINDOW_MINUTES = 10
 TEMPLATE = "notify/email/password_reset"
 
 
-class ResetError(Exception):
-    pass
+class ResetError(Refusal):
+    """The link cannot (or can no longer) set a password."""
 
 
 def _digest(token):
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _link_base():
-    """Links in e-mails use the configured public address (SERVER_NAME_FOR_LINKS), never the
-    request's Host header, which a client can forge."""
-    base = current_app.config.get("SERVER_NAME_FOR_LINKS")
-    return base.rstrip("/") if base else None
-
-
 def reset_url(token):
-    base = _link_base()
-    path = url_for("notify.reset_password", token=token)
-    if base:
-        return base + path
-    return url_for("notify.reset_password", token=token, _external=True)
+    """The link in the e-mail: on the configured public address (PUBLIC_URL), never the
+    request's Host header, which a client can forge."""
+    return external_url("auth.reset_password", token=token)
 
 
 def request_reset(address, ip="", now=None):
@@ -130,9 +125,5 @@ def reset_password(token, new_password, now=None):
         PasswordResetToken.update(used_at=now).where(
             (PasswordResetToken.user == row.user_id) & PasswordResetToken.used_at.is_null()
         ).execute()
-        User.update(
-            password_hash=hash_password(new_password), password_changed_at=now, updated_at=now
-        ).where(User.id == row.user_id).execute()
-        end_all_sessions(row.user_id)
-        record("auth.password_reset", row.user, actor=row.user)
+        set_password(row.user, new_password, actor=row.user, action="auth.password_reset", now=now)
     return row.user

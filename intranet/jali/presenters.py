@@ -1,112 +1,62 @@
-"""The visitor log (/jali/visits): its queries in plain SQL and its rows as HTML.
+"""Si Jali's pages as words and markup: the visitor log's rows as HTML, and the labels its pages
+show (statuses, the day navigation's dates), each worked out once per language.
 
-The log is the page reception keeps open all day, fifty rows a page. Peewee spends longer writing
-its queries than the database spends running them, and a Jinja expression per cell costs more
-than the cell, so:
-
-- the day's counts and the page's rows are plain SQL, written once per shape and database, on
-  the (visit_date, category) and unique (visit_date, number) indexes: a page costs the same on
-  the first day as after a million visits, and nothing is counted beyond one day;
-- each row is written here with string formatting: every value from the database goes through
-  ``escape`` where it is inserted; the words (categories, states) are translated and escaped
-  once per language, times and durations formatted with plain arithmetic.
-
-A free-text search keeps the peewee query of the view (LIKE escaping differs per database).
+A Jinja expression per cell costs more than the cell, so each log row is written here with
+string formatting: every value from the database goes through ``escape`` where it is inserted;
+the words (categories, states) are translated and escaped once per language, times and durations
+formatted with plain arithmetic.
 """
 
 import datetime as dt
 
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
-from ..extensions import db
-from ..people.models import Unit, User
+from ..core import caches
+from ..core.filters import id_date
 from .forms import CATEGORY_LABELS, CATEGORY_WORDS
-from .models import CATEGORIES, OUT_SWEEP, PERMIT_EXPIRED, Visit
+from .models import CATEGORIES, OUT_SWEEP, PERMIT_EXPIRED
 
 _WIB_OFFSET = dt.timedelta(hours=7)  # Asia/Jakarta: UTC+7 without daylight saving since 1964
 
-# ----- queries ---------------------------------------------------------------------------------
-
-ROW_COLUMNS = (
-    "v.id, v.number, v.category, v.name, v.institution, v.purpose, v.checked_in_at, "
-    "v.checked_out_at, v.checkout_method, v.permit_state, u.name, un.name"
-)
-_sql = {}
+STATUS_LABELS = {"inside": _l("Inside"), "out": _l("Checked out"), "swept": _l("Swept")}
 
 
-def _tables():
-    return {
-        "visit": Visit._meta.table_name,
-        "user": User._meta.table_name,
-        "unit": Unit._meta.table_name,
-        "p": db.param,
-    }
+@caches.memoize("jali.status_labels", maxsize=8)
+def _status_labels(locale):
+    return {k: str(v) for k, v in STATUS_LABELS.items()}
 
 
-def _where(category, status):
-    """The WHERE clause of a day's log with the category and status filters."""
-    p = db.param
-    where = [f"v.visit_date = {p}"]
-    if category:
-        where.append(f"v.category = {p}")
-    if status == "inside":
-        where.append("v.checked_out_at IS NULL")
-    elif status == "out":
-        where.append("v.checked_out_at IS NOT NULL")
-    return " AND ".join(where)
+def status_labels():
+    """The visit states' names in the request's language."""
+    return _status_labels(str(get_locale() or "id"))
 
 
-def day_counts(day):
-    """{category: visits} of one day (index-only over (visit_date, category))."""
-    key = ("counts", db.param)
-    sql = _sql.get(key)
-    if sql is None:
-        sql = _sql[key] = (
-            'SELECT v.category, COUNT(*) FROM "{visit}" AS v WHERE v.visit_date = {p} '
-            "GROUP BY v.category"
-        ).format(**_tables())
-    return dict(db.execute_sql(sql, [day.isoformat()]).fetchall())
+_DAY_LABELS = caches.Cache("jali.day_labels", maxsize=1000)
 
 
-def count(day, category, status):
-    """Visits of a day with the category and status filters."""
-    key = ("count", bool(category), status, db.param)
-    sql = _sql.get(key)
-    if sql is None:
-        sql = _sql[key] = 'SELECT COUNT(*) FROM "{visit}" AS v WHERE '.format(**_tables()) + _where(
-            category, status
-        )
-    params = [day.isoformat()] + ([category] if category else [])
-    return db.execute_sql(sql, params).fetchone()[0]
+def day_labels(day):
+    """The day navigation's dates (Babel formats them slowly; a day's labels never change)."""
+    return _DAY_LABELS.get_or_make(
+        (str(get_locale() or "id"), day),
+        lambda: {
+            "prev": id_date(day - dt.timedelta(days=1), "d MMM"),
+            "day": id_date(day, "EEEE, d MMMM yyyy"),
+            "next": id_date(day + dt.timedelta(days=1), "d MMM"),
+        },
+    )
 
 
-def page_rows(day, category, status, limit, offset):
-    """The page's rows (ROW_COLUMNS tuples), newest number first."""
-    key = ("rows", bool(category), status, db.param)
-    sql = _sql.get(key)
-    if sql is None:
-        t = _tables()
-        sql = _sql[key] = (
-            f'SELECT {ROW_COLUMNS} FROM "{t["visit"]}" AS v '
-            f'LEFT JOIN "{t["user"]}" AS u ON u.id = v.host_id '
-            f'LEFT JOIN "{t["unit"]}" AS un ON un.id = v.host_unit_id '
-            f"WHERE {_where(category, status)} "
-            f"ORDER BY v.number DESC LIMIT {t['p']} OFFSET {t['p']}"
-        )
-    params = [day.isoformat()] + ([category] if category else []) + [limit, offset]
-    return db.execute_sql(sql, params).fetchall()
-
-
-# ----- rows ------------------------------------------------------------------------------------
+# ----- the visitor log's rows ----------------------------------------------------------------
 
 
 def _e(value):
     return str(escape(value))
 
 
-_WORDS = {}
+_WORDS = caches.Cache("jali.log_words", maxsize=8)  # by language
 
 
 def words():
@@ -136,7 +86,7 @@ def words():
             "short": _e(cached["short_duration"]),
         }
         cached["html"] = html
-        _WORDS[locale] = cached
+        _WORDS.put(locale, cached)
     return cached
 
 
@@ -159,8 +109,7 @@ def _safe(html):
 # Finished rows, by (language's words, link base, the row's values, and for a visitor still
 # inside the minutes so far): nothing else changes a row, and the log shows the same rows
 # reload after reload.
-_ROWS = {}
-_ROWS_KEPT = 5000
+_ROWS = caches.Cache("jali.log_rows", maxsize=5000)
 
 
 def rows_html(rows, visit_base, now):
@@ -229,7 +178,5 @@ def rows_html(rows, visit_base, now):
             f'  <td class="d-none d-md-table-cell small">{duration}</td>\n'
             "</tr>\n"
         )
-        if len(_ROWS) >= _ROWS_KEPT:
-            _ROWS.clear()
-        _ROWS[key] = (W, parts[-1])
+        _ROWS.put(key, (W, parts[-1]))
     return _safe("".join(parts))

@@ -1,0 +1,67 @@
+"""The features of the intranet, and what each one brings, declared in one place per feature.
+
+A feature package says in its ``__init__.py`` what it plugs in:
+
+    from ..features import Feature
+
+    FEATURE = Feature(
+        views="intranet.owl.views",          # the blueprint ``bp`` (and ``NAV`` links)
+        models="intranet.owl.models",        # its tables (and a numbered migration)
+        jobs="intranet.owl.jobs",            # its ``@periodic`` jobs
+        demo="intranet.owl.demo",            # ``load(fake, accounts)`` for ./run's demo office
+        templating="intranet.owl.templating",  # ``register(app)``: its template filters/globals
+        nav=60,                              # where its links sit in the navigation
+    )
+
+and is listed once, in ``INSTALLED`` below. ``create_app`` registers the blueprints and the
+template helpers, ``intranet.models`` builds the schema, the scheduler loads the jobs and
+``intranet.demo`` loads the demo data, all from these declarations: wiring a feature is one line
+here and one declaration there. Nothing a feature installs depends on the order blueprints are
+registered in: app-wide template helpers go through ``templating``, extra CSP sources through
+``intranet.core.csp.allow`` during the request.
+"""
+
+import importlib
+from dataclasses import dataclass
+
+# In the order their demo data is loaded (later features use earlier ones' people and rows).
+INSTALLED = (
+    "intranet.core",
+    "intranet.people",
+    "intranet.auth",
+    "intranet.audit",
+    "intranet.notify",
+    "intranet.owl",
+    "intranet.emak",
+    "intranet.cempaka",
+    "intranet.anggrek",
+    "intranet.jali",
+    "intranet.mailcatcher",
+)
+
+
+@dataclass(frozen=True)
+class Feature:
+    views: str | None = None
+    models: str | None = None
+    jobs: str | None = None
+    demo: str | None = None
+    templating: str | None = None
+    nav: int = 100
+
+
+def declared():
+    """[(package, Feature)] of every installed feature, in ``INSTALLED`` order."""
+    return [(name, importlib.import_module(name).FEATURE) for name in INSTALLED]
+
+
+def modules(part):
+    """The module paths every feature declares for ``part`` ("models", "jobs", "demo", ...),
+    in ``INSTALLED`` order."""
+    return [getattr(f, part) for _name, f in declared() if getattr(f, part)]
+
+
+def views_in_nav_order():
+    """The views modules, ordered by where their links sit in the navigation."""
+    ordered = sorted(declared(), key=lambda item: item[1].nav)  # stable: ties keep INSTALLED
+    return [f.views for _name, f in ordered if f.views]
