@@ -14,8 +14,9 @@ import datetime as dt
 import random
 
 from ..people.models import User, UserRole
-from . import services
 from .models import PayLine
+from .runs import create_run, finalise_run
+from .sending import send_run
 
 # golongan: (lowest, highest) gaji pokok, PP 15/2019
 GOLONGAN = {
@@ -130,7 +131,7 @@ def load(fake, accounts):
     profiles = {u.id: _profile(u, heads) for u in staff}
     rng = random.Random(2026)
 
-    november = services.create_run(
+    november = create_run(
         period=dt.date(2026, 11, 1),
         kind="gaji",
         pay_date=dt.date(2026, 11, 2),
@@ -138,10 +139,10 @@ def load(fake, accounts):
         note="Gaji induk bulan November 2026.",
     )
     _fill(november, {uid: salary_lines(p) for uid, p in profiles.items()})
-    services.finalise_run(november.id, actor=finance)
-    services.send_run(november.id, actor=finance)
+    finalise_run(november.id, actor=finance)
+    send_run(november.id, actor=finance)
 
-    tukin = services.create_run(
+    tukin = create_run(
         period=dt.date(2026, 10, 1),
         kind="tunjangan_kinerja",
         pay_date=dt.date(2026, 11, 16),
@@ -149,9 +150,9 @@ def load(fake, accounts):
         note="Tunjangan kinerja Oktober 2026, dibayarkan setelah rekap presensi.",
     )
     _fill(tukin, {uid: performance_lines(p, rng) for uid, p in profiles.items()})
-    services.finalise_run(tukin.id, actor=finance)
+    finalise_run(tukin.id, actor=finance)
 
-    december = services.create_run(
+    december = create_run(
         period=dt.date(2026, 12, 1),
         kind="gaji",
         pay_date=dt.date(2026, 12, 1),

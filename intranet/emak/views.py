@@ -18,7 +18,7 @@ from ..core.responses import redirect_to, render, render_invalid
 from ..people.models import User
 from ..policy import SIGNED_IN, require, roles
 from . import components as comp
-from . import services
+from . import lines, notices, queries, runs, sending
 from .forms import EmployeeLinesForm, ImportForm, RunForm
 from .importer import FileRejected
 from .models import DRAFT, FINAL, SENDING, SENT, STATES, PayNotice, PayRun
@@ -163,7 +163,7 @@ def list_runs():
         query = query.where(PayRun.status == status)
     total = query.count()
     runs = list(query.paginate(page, PAGE_SIZE))
-    counts = services.notice_counts_for_runs([r.id for r in runs])
+    counts = queries.notice_counts_for_runs([r.id for r in runs])
     return render(
         "emak/runs.html",
         runs=runs,
@@ -181,7 +181,7 @@ def create_run():
     form = RunForm()
     if form.validate_on_submit():
         try:
-            run = services.create_run(
+            run = runs.create_run(
                 period=form.period.data,
                 kind=form.kind.data,
                 kind_label=form.kind_label.data,
@@ -190,7 +190,7 @@ def create_run():
                 note=form.note.data,
                 actor=_actor(),
             )
-        except services.PayError as exc:
+        except runs.PayError as exc:
             form.kind.errors = [str(exc.message)]
             return render_invalid("emak/run_form.html", form=form, run=None)
         flash(_("The pay run was created. Now enter or import its lines."), "success")
@@ -205,13 +205,13 @@ def create_run():
 def edit_run(run_id):
     run = _run_or_404(run_id)
     if not run.is_draft:
-        return _refused(services.RunLocked(_l("Only a draft pay run can be edited.")), run.id)
+        return _refused(runs.RunLocked(_l("Only a draft pay run can be edited.")), run.id)
     form = RunForm()
     if request.method == "GET":
         form.fill_from(run)
     elif form.validate_on_submit():
         try:
-            services.update_run(
+            runs.update_run(
                 run.id,
                 period=form.period.data,
                 kind=form.kind.data,
@@ -221,7 +221,7 @@ def edit_run(run_id):
                 note=form.note.data,
                 actor=_actor(),
             )
-        except services.PayError as exc:
+        except runs.PayError as exc:
             return _refused(exc, run.id)
         flash(_("The pay run was saved."), "success")
         return redirect_to(url_for("emak.show_run", run_id=run.id))
@@ -235,8 +235,8 @@ def edit_run(run_id):
 def delete_run(run_id):
     run = _run_or_404(run_id)
     try:
-        services.delete_run(run.id, actor=_actor())
-    except services.PayError as exc:
+        runs.delete_run(run.id, actor=_actor())
+    except runs.PayError as exc:
         return _refused(exc, run.id)
     flash(_("The draft pay run was deleted."), "success")
     return redirect_to(url_for("emak.list_runs"))
@@ -248,7 +248,7 @@ def show_run(run_id):
     run = _run_or_404(run_id)
     q = (request.args.get("q") or "").replace("\x00", "").strip()
     page = page_arg()
-    rows, total = services.employee_summaries(run, q=q, page=page, per_page=PAGE_SIZE)
+    rows, total = queries.employee_summaries(run, q=q, page=page, per_page=PAGE_SIZE)
     context = dict(
         run=run,
         rows=rows,
@@ -256,7 +256,7 @@ def show_run(run_id):
         page=page,
         total=total,
         pages=max(1, -(-total // PAGE_SIZE)),
-        totals=services.run_totals(run),
+        totals=queries.run_totals(run),
     )
     if request.htmx and not request.htmx.boosted and request.htmx.target == "employee-rows":
         return render("emak/_employee_rows.html", **context)
@@ -269,8 +269,8 @@ def show_run(run_id):
 def finalise_run(run_id):
     run = _run_or_404(run_id)
     try:
-        services.finalise_run(run.id, actor=_actor())
-    except services.PayError as exc:
+        runs.finalise_run(run.id, actor=_actor())
+    except runs.PayError as exc:
         return _refused(exc, run.id)
     flash(_("The pay run is final. Check the preview, then send the notices."), "success")
     return redirect_to(url_for("emak.preview_run", run_id=run.id))
@@ -281,8 +281,8 @@ def finalise_run(run_id):
 def create_correction(run_id):
     run = _run_or_404(run_id)
     try:
-        new = services.create_correction(run.id, actor=_actor())
-    except services.PayError as exc:
+        new = runs.create_correction(run.id, actor=_actor())
+    except runs.PayError as exc:
         return _refused(exc, run.id)
     flash(
         _(
@@ -345,7 +345,7 @@ def edit_lines(run_id):
     run = _run_or_404(run_id)
     if not run.is_draft:
         return _refused(
-            services.RunLocked(services.LOCKED_MESSAGE),
+            runs.RunLocked(runs.LOCKED_MESSAGE),
             run.id,
         )
     form = EmployeeLinesForm()
@@ -355,7 +355,7 @@ def edit_lines(run_id):
         if employee_id:
             employee = User.get_or_none(User.id == employee_id) or abort(404)
             form.nip.data = employee.display_nip
-            existing = services.employee_lines(run, employee.id)
+            existing = queries.employee_lines(run, employee.id)
             if existing:
                 while form.lines.entries:
                     form.lines.pop_entry()
@@ -367,15 +367,15 @@ def edit_lines(run_id):
     if not form.validate_on_submit():
         return _lines_form_page(run, form, status=422)
     try:
-        employee = services.find_employee(form.nip.data)
-    except services.PayError as exc:
+        employee = lines.find_employee(form.nip.data)
+    except runs.PayError as exc:
         form.nip.errors = [str(exc.message)]
         return _lines_form_page(run, form, status=422)
     try:
-        services.save_employee_lines(run.id, employee.id, form.parsed_lines(), actor=_actor())
-    except services.RunLocked as exc:
+        lines.save_employee_lines(run.id, employee.id, form.parsed_lines(), actor=_actor())
+    except runs.RunLocked as exc:
         return _refused(exc, run.id)
-    except services.PayError as exc:
+    except runs.PayError as exc:
         form.lines.errors = [str(exc.message)]
         return _lines_form_page(run, form, employee, status=422)
     flash(_("The lines of %(name)s were saved.", name=employee.name), "success")
@@ -420,8 +420,8 @@ def check_employee(run_id):
     _run_or_404(run_id)
     nip = request.form.get("nip", "").replace("\x00", "")
     try:
-        employee = services.find_employee(nip)
-    except services.PayError as exc:
+        employee = lines.find_employee(nip)
+    except runs.PayError as exc:
         return f'<div class="invalid-feedback d-block" id="fb-nip">{escape(str(exc.message))}</div>'
     return f'<div class="form-text text-success" id="fb-nip">{escape(employee.name)}</div>'
 
@@ -441,8 +441,8 @@ def delete_lines(run_id, employee_id):
     run = _run_or_404(run_id)
     employee = User.get_or_none(User.id == employee_id) or abort(404)
     try:
-        removed = services.delete_employee_lines(run.id, employee.id, actor=_actor())
-    except services.PayError as exc:
+        removed = lines.delete_employee_lines(run.id, employee.id, actor=_actor())
+    except runs.PayError as exc:
         return _refused(exc, run.id)
     if removed:
         flash(_("The lines of %(name)s were removed.", name=employee.name), "success")
@@ -455,7 +455,7 @@ def import_lines(run_id):
     run = _run_or_404(run_id)
     if not run.is_draft:
         return _refused(
-            services.RunLocked(services.LOCKED_MESSAGE),
+            runs.RunLocked(runs.LOCKED_MESSAGE),
             run.id,
         )
     form = ImportForm()
@@ -466,7 +466,7 @@ def import_lines(run_id):
     upload = form.file.data
     data = upload.read()
     try:
-        result = services.import_lines(
+        result = lines.import_lines(
             run.id,
             filename=upload.filename or "",
             data=data,
@@ -476,7 +476,7 @@ def import_lines(run_id):
     except FileRejected as exc:
         form.file.errors = [str(exc.message)]
         return render_invalid("emak/import.html", run=run, form=form, result=None)
-    except services.PayError as exc:
+    except runs.PayError as exc:
         return _refused(exc, run.id)
     if result.errors:
         return render_invalid(
@@ -514,11 +514,11 @@ def import_template():
 @roles("keuangan")
 def preview_run(run_id):
     run = _run_or_404(run_id)
-    totals = services.run_totals(run)
-    missing_count, missing = services.employees_without_line(run)
+    totals = queries.run_totals(run)
+    missing_count, missing = queries.employees_without_line(run)
     chosen = int_arg("employee")
     if not chosen:
-        first, _total = services.employee_summaries(run, page=1, per_page=1)
+        first, _total = queries.employee_summaries(run, page=1, per_page=1)
         chosen = first[0]["id"] if first else None
     record("payrun.previewed", run, actor=_actor())
     return render(
@@ -528,12 +528,12 @@ def preview_run(run_id):
         missing=missing,
         missing_count=missing_count,
         chosen=chosen,
-        progress=services.progress(run) if run.status in (SENDING, SENT) else None,
+        progress=queries.progress(run) if run.status in (SENDING, SENT) else None,
     )
 
 
 def _preview_or_404(run, employee_id):
-    found = services.preview_context(run, employee_id)
+    found = notices.preview_context(run, employee_id)
     if found is None:
         abort(404)
     return found
@@ -545,7 +545,7 @@ def preview_email(run_id, employee_id):
     """The e-mail as the employee will receive it, in their language (htmx fragment)."""
     run = _run_or_404(run_id)
     employee, context, language = _preview_or_404(run, employee_id)
-    subject, text, _html = services.render_notice(context, language)
+    subject, text, _html = notices.render_notice(context, language)
     record("payrun.notice_previewed", run, actor=_actor(), detail={"employee_id": employee.id})
     return render(
         "emak/_email_preview.html",
@@ -562,7 +562,7 @@ def preview_email(run_id, employee_id):
 def preview_email_html(run_id, employee_id):
     run = _run_or_404(run_id)
     _employee, context, language = _preview_or_404(run, employee_id)
-    response = make_response(services.render_notice(context, language)[2])
+    response = make_response(notices.render_notice(context, language)[2])
     response.headers["Content-Type"] = "text/html; charset=utf-8"
     # Rendered mail: no scripts, no same-origin access, no remote loads.
     response.headers["Content-Security-Policy"] = (
@@ -577,7 +577,7 @@ def search_employees(run_id):
     """Active search over the run's employees for the e-mail preview (htmx)."""
     run = _run_or_404(run_id)
     q = (request.args.get("q") or "").replace("\x00", "").strip()
-    rows, total = services.employee_summaries(run, q=q, page=1, per_page=20)
+    rows, total = queries.employee_summaries(run, q=q, page=1, per_page=20)
     return render_template("emak/_preview_choices.html", run=run, rows=rows, total=total)
 
 
@@ -586,8 +586,8 @@ def search_employees(run_id):
 def send_run(run_id):
     run = _run_or_404(run_id)
     try:
-        result = services.send_run(run.id, actor=_actor())
-    except services.PayError as exc:
+        result = sending.send_run(run.id, actor=_actor())
+    except runs.PayError as exc:
         return _refused(exc, run.id)
     if result.already:
         flash(_("The notices of this run were already sent; nothing was sent again."), "info")
@@ -602,7 +602,7 @@ def show_progress(run_id):
     """The progress bar (htmx polling): queued / sent / failed, live."""
     run = _run_or_404(run_id)
     response = make_response(
-        render_template("emak/_progress.html", run=run, progress=services.progress(run))
+        render_template("emak/_progress.html", run=run, progress=queries.progress(run))
     )
     response.headers["HX-Trigger"] = "emak-progress"  # the delivery rows refresh with the bar
     return response
@@ -614,7 +614,7 @@ def show_deliveries(run_id):
     run = _run_or_404(run_id)
     status = request.args.get("status", "")
     page = page_arg()
-    rows, total = services.deliveries(run, status=status, page=page, per_page=PAGE_SIZE)
+    rows, total = queries.deliveries(run, status=status, page=page, per_page=PAGE_SIZE)
     context = dict(
         run=run,
         rows=rows,
@@ -622,7 +622,7 @@ def show_deliveries(run_id):
         page=page,
         total=total,
         pages=max(1, -(-total // PAGE_SIZE)),
-        progress=services.progress(run),
+        progress=queries.progress(run),
     )
     if request.htmx and not request.htmx.boosted and request.htmx.target == "delivery-rows":
         return render("emak/_delivery_rows.html", **context)
@@ -634,8 +634,8 @@ def show_deliveries(run_id):
 def resend_failed(run_id):
     run = _run_or_404(run_id)
     try:
-        count = services.resend_failed(run.id, actor=_actor())
-    except services.PayError as exc:
+        count = sending.resend_failed(run.id, actor=_actor())
+    except runs.PayError as exc:
         return _refused(exc, run.id)
     if count:
         flash(_("%(count)s failed notices will be sent again.", count=count), "success")
@@ -651,7 +651,7 @@ def resend_failed(run_id):
 @roles(SIGNED_IN)
 def my_notices():
     page = page_arg()
-    query = services.visible_notices(current_user.id)
+    query = queries.visible_notices(current_user.id)
     total = query.count()
     notices = list(query.paginate(page, 24))
     return render("emak/my_notices.html", notices=notices, page=page, pages=max(1, -(-total // 24)))
@@ -660,9 +660,9 @@ def my_notices():
 @bp.get("/slips/<int:notice_id>")
 @roles(SIGNED_IN)
 def show_notice(notice_id):
-    notice = services.visible_notices(current_user.id).where(PayNotice.id == notice_id).first()
+    notice = queries.visible_notices(current_user.id).where(PayNotice.id == notice_id).first()
     require(notice is not None)  # someone else's notice, or not yet sent: 404
     run = notice.run
-    lines = services.employee_lines(run, current_user.id)
+    lines = queries.employee_lines(run, current_user.id)
     record("paynotice.read", notice, actor=_actor(), detail={"run_id": run.id})
     return render("emak/notice.html", notice=notice, run=run, lines=lines)
