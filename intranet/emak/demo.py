@@ -13,7 +13,8 @@ family member; deductions IWP 10 % and BPJS Kesehatan 1 %. Performance allowance
 import datetime as dt
 import random
 
-from ..people.models import User, UserRole
+from ..people.directory import users_with_role
+from ..people.models import User
 from .models import PayLine
 from .runs import create_run, finalise_run
 from .sending import send_run
@@ -124,9 +125,7 @@ def load(fake, accounts):
     staff = list(User.select().where(User.is_active == True).order_by(User.id))  # noqa: E712
     heads = {
         "kepala": {accounts["kepala"].id},
-        "atasan": {
-            r.user_id for r in UserRole.select(UserRole.user).where(UserRole.role == "atasan")
-        },
+        "atasan": {u.id for u in users_with_role("atasan", active=None).select(User.id)},
     }
     profiles = {u.id: _profile(u, heads) for u in staff}
     rng = random.Random(2026)
