@@ -183,9 +183,10 @@ def show_run(run_id):
         pages=max(1, -(-total // PAGE_SIZE)),
         totals=queries.run_totals(run),
     )
+    # The search box asks for the employee rows alone (htmx): audited as the page is.
+    record("payrun.viewed", run, actor=actor(), detail={"page": page, "search": bool(q)})
     if is_fragment_request() and request.htmx.target == "employee-rows":
         return render("emak/_employee_rows.html", **context)
-    record("payrun.viewed", run, actor=actor(), detail={"page": page, "search": bool(q)})
     return render("emak/run.html", **context)
 
 
