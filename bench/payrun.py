@@ -12,7 +12,7 @@ the same sink, in the same run.
    do, by a factor of two within a minute) then gives the ceiling and the pay run the same
    conditions, on average, instead of whatever the minute before the pay run happened to be.
 2. Pay run: N employees, a final run with five components each; ``python worker.py`` processes
-   wait idle; the clock starts when ``emak.services.send_run`` is called (what the send button
+   wait idle; the clock starts when ``emak.sending.send_run`` is called (what the send button
    does) and stops when a fresh sink process has accepted the N-th message.
 
 Prints ``RESULT payrun_mail_ratio <v> target >= 0.80`` and the workers' peak RSS
@@ -107,7 +107,7 @@ class Sink:
 
 def build_run(employees):
     """N active employees and a final pay run with five components each."""
-    from intranet.emak import services
+    from intranet.emak import runs as services  # create_run, finalise_run
     from intranet.emak.models import PayLine
     from intranet.extensions import transaction
     from intranet.people.models import User, UserRole
@@ -175,7 +175,7 @@ def build_run(employees):
 
 def sample_message(app, run_id):
     """A rendered notice, as bytes, to send in the baseline loop."""
-    from intranet.emak import services
+    from intranet.emak import notices as services  # preview_context, render_notice
     from intranet.emak.models import PayNotice, PayRun
     from intranet.notify.models import OutboxMessage
     from intranet.notify.rendering import build_message
@@ -281,7 +281,7 @@ def stop_workers(workers):
 
 
 def payrun(app, run_id, finance, count, workers, env, tmp, postgres=False):
-    from intranet.emak import services
+    from intranet.emak import sending as services  # send_run
 
     sink = Sink(count)
     env = dict(env, MAIL_PORT=str(sink.port))

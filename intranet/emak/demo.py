@@ -13,9 +13,11 @@ family member; deductions IWP 10 % and BPJS Kesehatan 1 %. Performance allowance
 import datetime as dt
 import random
 
-from ..people.models import User, UserRole
-from . import services
+from ..people.directory import users_with_role
+from ..people.models import User
 from .models import PayLine
+from .runs import create_run, finalise_run
+from .sending import send_run
 
 # golongan: (lowest, highest) gaji pokok, PP 15/2019
 GOLONGAN = {
@@ -123,14 +125,12 @@ def load(fake, accounts):
     staff = list(User.select().where(User.is_active == True).order_by(User.id))  # noqa: E712
     heads = {
         "kepala": {accounts["kepala"].id},
-        "atasan": {
-            r.user_id for r in UserRole.select(UserRole.user).where(UserRole.role == "atasan")
-        },
+        "atasan": {u.id for u in users_with_role("atasan", active=None).select(User.id)},
     }
     profiles = {u.id: _profile(u, heads) for u in staff}
     rng = random.Random(2026)
 
-    november = services.create_run(
+    november = create_run(
         period=dt.date(2026, 11, 1),
         kind="gaji",
         pay_date=dt.date(2026, 11, 2),
@@ -138,10 +138,10 @@ def load(fake, accounts):
         note="Gaji induk bulan November 2026.",
     )
     _fill(november, {uid: salary_lines(p) for uid, p in profiles.items()})
-    services.finalise_run(november.id, actor=finance)
-    services.send_run(november.id, actor=finance)
+    finalise_run(november.id, actor=finance)
+    send_run(november.id, actor=finance)
 
-    tukin = services.create_run(
+    tukin = create_run(
         period=dt.date(2026, 10, 1),
         kind="tunjangan_kinerja",
         pay_date=dt.date(2026, 11, 16),
@@ -149,9 +149,9 @@ def load(fake, accounts):
         note="Tunjangan kinerja Oktober 2026, dibayarkan setelah rekap presensi.",
     )
     _fill(tukin, {uid: performance_lines(p, rng) for uid, p in profiles.items()})
-    services.finalise_run(tukin.id, actor=finance)
+    finalise_run(tukin.id, actor=finance)
 
-    december = services.create_run(
+    december = create_run(
         period=dt.date(2026, 12, 1),
         kind="gaji",
         pay_date=dt.date(2026, 12, 1),

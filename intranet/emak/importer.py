@@ -1,7 +1,7 @@
 """Reading pay lines from an uploaded CSV or XLSX file (NIP, component, amount).
 
 This module only turns a file into raw rows with their row numbers; checking them against the
-database is ``services.validate_rows``. A file that cannot be read at all raises ``FileRejected``.
+database is ``lines.validate_rows``. A file that cannot be read at all raises ``FileRejected``.
 """
 
 import csv
@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
+from ..core.refusals import Refusal
+
 XLSX_MAGIC = b"PK\x03\x04"
 
 HEADER_NAMES = {
@@ -21,10 +23,12 @@ HEADER_NAMES = {
 }
 
 
-class FileRejected(ValueError):
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
+class FileRejected(Refusal, ValueError):
+    """The upload cannot be read at all (the message goes by the form's file field). Still a
+    ValueError, as it always was. The message is kept as text (see ``runs.PayError``)."""
+
+    def __init__(self, message, **kwargs):
+        super().__init__(str(message), **kwargs)
 
 
 @dataclass

@@ -5,8 +5,6 @@ from ..scheduling import periodic
 
 @periodic("emak.complete_runs", every_seconds=30)
 def complete_runs():
-    from ..scheduling import job_connection as db_session
-    from .services import complete_sent_runs
+    from .sending import complete_sent_runs
 
-    with db_session():
-        return complete_sent_runs()
+    return complete_sent_runs()  # @periodic opens the job's database connection

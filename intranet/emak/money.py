@@ -11,6 +11,8 @@ from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
 
+from ..core.refusals import Refusal
+
 # 2^63 - 1 fits a BIGINT; a pay line above a trillion rupiah is certainly a typing error.
 MAX_AMOUNT = 999_999_999_999
 
@@ -19,10 +21,9 @@ _ID_PLAIN = re.compile(r"^\d+(,\d+)?$")
 _POINT_DECIMAL = re.compile(r"^\d+\.\d{1,2}$")
 
 
-class AmountError(ValueError):
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
+class AmountError(Refusal, ValueError):
+    """An amount that cannot be read, with the message saying why (a form field's or an
+    imported row's error). Still a ValueError, as it always was."""
 
 
 def _whole(number):

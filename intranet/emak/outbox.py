@@ -3,6 +3,15 @@
 
 from ..extensions import db
 
+NOTICE_TEMPLATE = "emak/email/pay_notice"
+NOTICE_KIND = "emak.pay_notice"
+OBJECT_TYPE = "PayRun"  # a run's notices are the outbox rows of this object type and its id
+
+
+def notice_key(run_id, employee_id):
+    """A notice's idempotency key in the outbox: one message per employee and run."""
+    return f"pay:{run_id}:{employee_id}"
+
 
 def queue_notices(messages, *, template, kind, object_type, object_id, send_after=None):
     """Write outbox rows for ``messages`` = [(key, to, context, language)] inside the caller's

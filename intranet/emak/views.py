@@ -1,29 +1,30 @@
 """Si Emak pages: pay runs for finance, "My pay slips" for every employee. Views are thin: they
 parse and validate, call a service, and render a page or an htmx fragment."""
 
-import functools
-
 from flask import Blueprint, abort, flash, make_response, render_template, request, url_for
-from flask.globals import _cv_app
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel.speaklater import LazyString
 from flask_login import current_user
-from markupsafe import Markup, escape
+from markupsafe import escape
 
 from ..audit.services import record
+from ..core.actor import actor
 from ..core.args import int_arg, page_arg
-from ..core.responses import redirect_to, render, render_invalid
+from ..core.filters import format_number
+from ..core.refusals import act, put_on_form, refuse_form
+from ..core.responses import is_fragment_request, redirect_to, render, render_invalid
 from ..people.models import User
 from ..policy import SIGNED_IN, require, roles
 from . import components as comp
-from . import services
+from . import lines, notices, queries, runs, sending, templating
 from .forms import EmployeeLinesForm, ImportForm, RunForm
 from .importer import FileRejected
-from .models import DRAFT, FINAL, SENDING, SENT, STATES, PayNotice, PayRun
+from .models import DRAFT, FINAL, SENDING, SENT, PayNotice, PayRun
+from .money import AmountError, parse_amount
+from .runs import PayError, RunLocked
 
 bp = Blueprint("emak", __name__, url_prefix="/pay")
+bp.record_once(lambda state: templating.register(state.app))
 
 NAV = [
     ("emak.list_runs", _l("Pay runs")),
@@ -37,76 +38,6 @@ STATE_LABELS = {
     SENDING: _l("Sending"),
     SENT: _l("Sent"),
 }
-
-
-# The filters below run for every line of every pay notice the outbox renders (ten thousand
-# notices in a pay run), so each result is worked out once per language: a lazy label costs a
-# dozen context look-ups to translate, a Babel date format more.
-
-
-def _language():
-    """The current language, as ``get_locale()`` gives it, read straight from Flask-Babel's
-    state of the app context when it is there: four context look-ups fewer, a dozen times per
-    notice."""
-    app_ctx = _cv_app.get(None)
-    state = getattr(app_ctx.g, "_flask_babel", None) if app_ctx is not None else None
-    locale = getattr(state, "babel_locale", None) or get_locale()
-    return locale.language if locale is not None else "id"
-
-
-def _text(label):
-    """A lazy label as text in the current language. As Markup: a lazy string renders unescaped,
-    and so does its cached text. Anything else (an unknown code) is returned as it is."""
-    if isinstance(label, LazyString):
-        return Markup(str(label))  # noqa: S704 - our own catalog's text, as the lazy string
-    return label
-
-
-@functools.lru_cache(maxsize=1024)
-def _component_in(language, code):
-    return _text(comp.component_label(code))
-
-
-@functools.lru_cache(maxsize=1024)
-def _kind_in(language, kind):
-    return _text(comp.KIND_LABELS.get(kind, kind))
-
-
-@bp.app_template_filter("pay_component")
-def pay_component_filter(code):
-    return _component_in(_language(), code)
-
-
-@bp.app_template_filter("pay_kind")
-def pay_kind_filter(kind, label=""):
-    if kind == comp.OTHER_KIND and label:
-        return label
-    return _kind_in(_language(), kind)
-
-
-@functools.lru_cache(maxsize=1024)
-def _date_in(language, value, fmt):
-    import datetime as dt
-
-    from ..core.filters import id_date
-
-    if isinstance(value, str):
-        value = dt.date.fromisoformat(value)
-    return id_date(value, fmt)
-
-
-@bp.app_template_filter("pay_period")
-def pay_period_filter(value):
-    """'2026-11-01' or a date -> 'November 2026' in the current language."""
-    return _date_in(_language(), value, "MMMM yyyy")
-
-
-@bp.app_template_filter("pay_day")
-def pay_day_filter(value):
-    """'2026-11-25' or a date -> '25 November 2026' in the current language."""
-    return _date_in(_language(), value, "d MMMM yyyy")
-
-
 DELIVERY_LABELS = {
     "queued": _l("Queued"),
     "sending": _l("Sending"),
@@ -135,19 +66,19 @@ def _emak_labels():
     }
 
 
-def _actor():
-    return current_user._get_current_object()
-
-
 def _run_or_404(run_id):
     return PayRun.get_or_none(PayRun.id == run_id) or abort(404)
 
 
-def _refused(exc, run_id):
-    flash(str(exc.message), "danger")
-    for detail in exc.details[:10]:
-        flash(str(detail), "danger")
-    return redirect_to(url_for("emak.show_run", run_id=run_id))
+def _run_url(run_id):
+    """The run's page: where a refused action goes back to."""
+    return url_for("emak.show_run", run_id=run_id)
+
+
+def _search_text():
+    """The search box's text, as typed (the box sets no length; NUL never reaches the
+    database)."""
+    return (request.args.get("q") or "").replace("\x00", "").strip()
 
 
 # ----- runs ------------------------------------------------------------------------------------
@@ -158,16 +89,11 @@ def _refused(exc, run_id):
 def list_runs():
     status = request.args.get("status", "")
     page = page_arg()
-    query = PayRun.select().order_by(PayRun.period.desc(), PayRun.id.desc())
-    if status in STATES:
-        query = query.where(PayRun.status == status)
-    total = query.count()
-    runs = list(query.paginate(page, PAGE_SIZE))
-    counts = services.notice_counts_for_runs([r.id for r in runs])
+    shown, total = queries.runs_page(status, page=page, per_page=PAGE_SIZE)
     return render(
         "emak/runs.html",
-        runs=runs,
-        counts=counts,
+        runs=shown,
+        counts=queries.notice_counts_for_runs([r.id for r in shown]),
         status=status,
         page=page,
         pages=max(1, -(-total // PAGE_SIZE)),
@@ -181,20 +107,19 @@ def create_run():
     form = RunForm()
     if form.validate_on_submit():
         try:
-            run = services.create_run(
+            run = runs.create_run(
                 period=form.period.data,
                 kind=form.kind.data,
                 kind_label=form.kind_label.data,
                 pay_date=form.pay_date.data,
                 send_after=form.send_after_utc(),
                 note=form.note.data,
-                actor=_actor(),
+                actor=actor(),
             )
-        except services.PayError as exc:
-            form.kind.errors = [str(exc.message)]
-            return render_invalid("emak/run_form.html", form=form, run=None)
+        except PayError as exc:
+            return refuse_form("emak/run_form.html", form, exc, default_field="kind", run=None)
         flash(_("The pay run was created. Now enter or import its lines."), "success")
-        return redirect_to(url_for("emak.show_run", run_id=run.id))
+        return redirect_to(_run_url(run.id))
     if request.method == "POST":
         return render_invalid("emak/run_form.html", form=form, run=None)
     return render("emak/run_form.html", form=form, run=None)
@@ -205,13 +130,14 @@ def create_run():
 def edit_run(run_id):
     run = _run_or_404(run_id)
     if not run.is_draft:
-        return _refused(services.RunLocked(_l("Only a draft pay run can be edited.")), run.id)
+        only_drafts = _l("Only a draft pay run can be edited.")
+        return act(lambda: runs.require_draft(run, only_drafts), back=_run_url(run.id))
     form = RunForm()
     if request.method == "GET":
         form.fill_from(run)
     elif form.validate_on_submit():
-        try:
-            services.update_run(
+        return act(
+            lambda: runs.update_run(
                 run.id,
                 period=form.period.data,
                 kind=form.kind.data,
@@ -219,12 +145,11 @@ def edit_run(run_id):
                 pay_date=form.pay_date.data,
                 send_after=form.send_after_utc(),
                 note=form.note.data,
-                actor=_actor(),
-            )
-        except services.PayError as exc:
-            return _refused(exc, run.id)
-        flash(_("The pay run was saved."), "success")
-        return redirect_to(url_for("emak.show_run", run_id=run.id))
+                actor=actor(),
+            ),
+            back=_run_url(run.id),
+            success=_("The pay run was saved."),
+        )
     else:
         return render_invalid("emak/run_form.html", form=form, run=run)
     return render("emak/run_form.html", form=form, run=run)
@@ -234,21 +159,21 @@ def edit_run(run_id):
 @roles("keuangan")
 def delete_run(run_id):
     run = _run_or_404(run_id)
-    try:
-        services.delete_run(run.id, actor=_actor())
-    except services.PayError as exc:
-        return _refused(exc, run.id)
-    flash(_("The draft pay run was deleted."), "success")
-    return redirect_to(url_for("emak.list_runs"))
+    return act(
+        lambda: runs.delete_run(run.id, actor=actor()),
+        back=_run_url(run.id),
+        success=_("The draft pay run was deleted."),
+        done=url_for("emak.list_runs"),
+    )
 
 
 @bp.get("/runs/<int:run_id>")
 @roles("keuangan")
 def show_run(run_id):
     run = _run_or_404(run_id)
-    q = (request.args.get("q") or "").replace("\x00", "").strip()
+    q = _search_text()
     page = page_arg()
-    rows, total = services.employee_summaries(run, q=q, page=page, per_page=PAGE_SIZE)
+    rows, total = queries.employee_summaries(run, q=q, page=page, per_page=PAGE_SIZE)
     context = dict(
         run=run,
         rows=rows,
@@ -256,11 +181,12 @@ def show_run(run_id):
         page=page,
         total=total,
         pages=max(1, -(-total // PAGE_SIZE)),
-        totals=services.run_totals(run),
+        totals=queries.run_totals(run),
     )
-    if request.htmx and not request.htmx.boosted and request.htmx.target == "employee-rows":
+    # The search box asks for the employee rows alone (htmx): audited as the page is.
+    record("payrun.viewed", run, actor=actor(), detail={"page": page, "search": bool(q)})
+    if is_fragment_request() and request.htmx.target == "employee-rows":
         return render("emak/_employee_rows.html", **context)
-    record("payrun.viewed", run, actor=_actor(), detail={"page": page, "search": bool(q)})
     return render("emak/run.html", **context)
 
 
@@ -268,30 +194,27 @@ def show_run(run_id):
 @roles("keuangan")
 def finalise_run(run_id):
     run = _run_or_404(run_id)
-    try:
-        services.finalise_run(run.id, actor=_actor())
-    except services.PayError as exc:
-        return _refused(exc, run.id)
-    flash(_("The pay run is final. Check the preview, then send the notices."), "success")
-    return redirect_to(url_for("emak.preview_run", run_id=run.id))
+    return act(
+        lambda: runs.finalise_run(run.id, actor=actor()),
+        back=_run_url(run.id),
+        success=_("The pay run is final. Check the preview, then send the notices."),
+        done=url_for("emak.preview_run", run_id=run.id),
+    )
 
 
 @bp.post("/runs/<int:run_id>/correction")
 @roles("keuangan")
 def create_correction(run_id):
     run = _run_or_404(run_id)
-    try:
-        new = services.create_correction(run.id, actor=_actor())
-    except services.PayError as exc:
-        return _refused(exc, run.id)
-    flash(
-        _(
+    return act(
+        lambda: runs.create_correction(run.id, actor=actor()),
+        back=_run_url(run.id),
+        success=_(
             "A correction run was created from a copy of the lines. Change what was wrong, "
             "then finalise and send it."
         ),
-        "success",
+        done=lambda new: _run_url(new.id),
     )
-    return redirect_to(url_for("emak.show_run", run_id=new.id))
 
 
 # ----- lines -----------------------------------------------------------------------------------
@@ -312,8 +235,6 @@ def _lines_form_page(run, form, employee=None, status=200):
 
 def _form_totals(form):
     """Live totals of the lines as typed (unparseable amounts are left out and marked)."""
-    from .money import AmountError, parse_amount
-
     earnings = deductions = 0
     invalid = 0
     for entry in form.lines.entries:
@@ -344,10 +265,7 @@ def edit_lines(run_id):
     """One employee's lines: add or remove component rows (htmx), live totals, save."""
     run = _run_or_404(run_id)
     if not run.is_draft:
-        return _refused(
-            services.RunLocked(services.LOCKED_MESSAGE),
-            run.id,
-        )
+        return act(lambda: runs.require_draft(run), back=_run_url(run.id))
     form = EmployeeLinesForm()
     employee = None
     if request.method == "GET":
@@ -355,37 +273,32 @@ def edit_lines(run_id):
         if employee_id:
             employee = User.get_or_none(User.id == employee_id) or abort(404)
             form.nip.data = employee.display_nip
-            existing = services.employee_lines(run, employee.id)
+            existing = queries.employee_lines(run, employee.id)
             if existing:
                 while form.lines.entries:
                     form.lines.pop_entry()
                 for line in existing:
                     form.lines.append_entry(
-                        {"component": line.component, "amount": _plain_amount(line.amount)}
+                        {"component": line.component, "amount": format_number(line.amount)}
                     )
         return _lines_form_page(run, form, employee)
     if not form.validate_on_submit():
         return _lines_form_page(run, form, status=422)
     try:
-        employee = services.find_employee(form.nip.data)
-    except services.PayError as exc:
-        form.nip.errors = [str(exc.message)]
+        employee = lines.find_employee(form.nip.data)
+    except PayError as exc:
+        put_on_form(form, exc, "nip")
         return _lines_form_page(run, form, status=422)
     try:
-        services.save_employee_lines(run.id, employee.id, form.parsed_lines(), actor=_actor())
-    except services.RunLocked as exc:
-        return _refused(exc, run.id)
-    except services.PayError as exc:
-        form.lines.errors = [str(exc.message)]
+        lines.save_employee_lines(run.id, employee.id, form.parsed_lines(), actor=actor())
+    except RunLocked as exc:  # finalised meanwhile: back to the run, as a refused button goes
+        flash(exc.message, "danger")
+        return redirect_to(_run_url(run.id))
+    except PayError as exc:
+        put_on_form(form, exc, "lines")
         return _lines_form_page(run, form, employee, status=422)
     flash(_("The lines of %(name)s were saved.", name=employee.name), "success")
-    return redirect_to(url_for("emak.show_run", run_id=run.id))
-
-
-def _plain_amount(value):
-    from ..core.filters import format_number
-
-    return format_number(value)
+    return redirect_to(_run_url(run.id))
 
 
 @bp.post("/runs/<int:run_id>/lines/editor")
@@ -420,8 +333,8 @@ def check_employee(run_id):
     _run_or_404(run_id)
     nip = request.form.get("nip", "").replace("\x00", "")
     try:
-        employee = services.find_employee(nip)
-    except services.PayError as exc:
+        employee = lines.find_employee(nip)
+    except PayError as exc:
         return f'<div class="invalid-feedback d-block" id="fb-nip">{escape(str(exc.message))}</div>'
     return f'<div class="form-text text-success" id="fb-nip">{escape(employee.name)}</div>'
 
@@ -440,13 +353,12 @@ def line_totals(run_id):
 def delete_lines(run_id, employee_id):
     run = _run_or_404(run_id)
     employee = User.get_or_none(User.id == employee_id) or abort(404)
-    try:
-        removed = services.delete_employee_lines(run.id, employee.id, actor=_actor())
-    except services.PayError as exc:
-        return _refused(exc, run.id)
-    if removed:
-        flash(_("The lines of %(name)s were removed.", name=employee.name), "success")
-    return redirect_to(url_for("emak.show_run", run_id=run.id))
+
+    def delete():
+        if lines.delete_employee_lines(run.id, employee.id, actor=actor()):
+            flash(_("The lines of %(name)s were removed.", name=employee.name), "success")
+
+    return act(delete, back=_run_url(run.id))
 
 
 @bp.route("/runs/<int:run_id>/import", methods=["GET", "POST"])
@@ -454,10 +366,7 @@ def delete_lines(run_id, employee_id):
 def import_lines(run_id):
     run = _run_or_404(run_id)
     if not run.is_draft:
-        return _refused(
-            services.RunLocked(services.LOCKED_MESSAGE),
-            run.id,
-        )
+        return act(lambda: runs.require_draft(run), back=_run_url(run.id))
     form = ImportForm()
     if request.method == "GET":
         return render("emak/import.html", run=run, form=form, result=None)
@@ -466,18 +375,20 @@ def import_lines(run_id):
     upload = form.file.data
     data = upload.read()
     try:
-        result = services.import_lines(
+        result = lines.import_lines(
             run.id,
             filename=upload.filename or "",
             data=data,
             replace=form.replace.data,
-            actor=_actor(),
+            actor=actor(),
         )
     except FileRejected as exc:
-        form.file.errors = [str(exc.message)]
-        return render_invalid("emak/import.html", run=run, form=form, result=None)
-    except services.PayError as exc:
-        return _refused(exc, run.id)
+        return refuse_form(
+            "emak/import.html", form, exc, default_field="file", run=run, result=None
+        )
+    except PayError as exc:  # the run went or became final meanwhile: back to it, as a button
+        flash(exc.message, "danger")
+        return redirect_to(_run_url(run.id))
     if result.errors:
         return render_invalid(
             "emak/import.html", run=run, form=form, result=result, filename=upload.filename
@@ -490,7 +401,7 @@ def import_lines(run_id):
         ),
         "success",
     )
-    return redirect_to(url_for("emak.show_run", run_id=run.id))
+    return redirect_to(_run_url(run.id))
 
 
 @bp.get("/runs/import-template.csv")
@@ -514,13 +425,13 @@ def import_template():
 @roles("keuangan")
 def preview_run(run_id):
     run = _run_or_404(run_id)
-    totals = services.run_totals(run)
-    missing_count, missing = services.employees_without_line(run)
+    totals = queries.run_totals(run)
+    missing_count, missing = queries.employees_without_line(run)
     chosen = int_arg("employee")
     if not chosen:
-        first, _total = services.employee_summaries(run, page=1, per_page=1)
+        first, _total = queries.employee_summaries(run, page=1, per_page=1)
         chosen = first[0]["id"] if first else None
-    record("payrun.previewed", run, actor=_actor())
+    record("payrun.previewed", run, actor=actor())
     return render(
         "emak/preview.html",
         run=run,
@@ -528,12 +439,12 @@ def preview_run(run_id):
         missing=missing,
         missing_count=missing_count,
         chosen=chosen,
-        progress=services.progress(run) if run.status in (SENDING, SENT) else None,
+        progress=queries.progress(run) if run.status in (SENDING, SENT) else None,
     )
 
 
 def _preview_or_404(run, employee_id):
-    found = services.preview_context(run, employee_id)
+    found = notices.preview_context(run, employee_id)
     if found is None:
         abort(404)
     return found
@@ -545,8 +456,8 @@ def preview_email(run_id, employee_id):
     """The e-mail as the employee will receive it, in their language (htmx fragment)."""
     run = _run_or_404(run_id)
     employee, context, language = _preview_or_404(run, employee_id)
-    subject, text, _html = services.render_notice(context, language)
-    record("payrun.notice_previewed", run, actor=_actor(), detail={"employee_id": employee.id})
+    subject, text, _html = notices.render_notice(context, language)
+    record("payrun.notice_previewed", run, actor=actor(), detail={"employee_id": employee.id})
     return render(
         "emak/_email_preview.html",
         run=run,
@@ -562,7 +473,7 @@ def preview_email(run_id, employee_id):
 def preview_email_html(run_id, employee_id):
     run = _run_or_404(run_id)
     _employee, context, language = _preview_or_404(run, employee_id)
-    response = make_response(services.render_notice(context, language)[2])
+    response = make_response(notices.render_notice(context, language)[2])
     response.headers["Content-Type"] = "text/html; charset=utf-8"
     # Rendered mail: no scripts, no same-origin access, no remote loads.
     response.headers["Content-Security-Policy"] = (
@@ -576,8 +487,7 @@ def preview_email_html(run_id, employee_id):
 def search_employees(run_id):
     """Active search over the run's employees for the e-mail preview (htmx)."""
     run = _run_or_404(run_id)
-    q = (request.args.get("q") or "").replace("\x00", "").strip()
-    rows, total = services.employee_summaries(run, q=q, page=1, per_page=20)
+    rows, total = queries.employee_summaries(run, q=_search_text(), page=1, per_page=20)
     return render_template("emak/_preview_choices.html", run=run, rows=rows, total=total)
 
 
@@ -585,15 +495,15 @@ def search_employees(run_id):
 @roles("keuangan")
 def send_run(run_id):
     run = _run_or_404(run_id)
-    try:
-        result = services.send_run(run.id, actor=_actor())
-    except services.PayError as exc:
-        return _refused(exc, run.id)
-    if result.already:
-        flash(_("The notices of this run were already sent; nothing was sent again."), "info")
-    else:
-        flash(_("%(count)s notices were queued for sending.", count=result.queued), "success")
-    return redirect_to(url_for("emak.show_deliveries", run_id=run.id))
+
+    def send():
+        result = sending.send_run(run.id, actor=actor())
+        if result.already:
+            flash(_("The notices of this run were already sent; nothing was sent again."), "info")
+        else:
+            flash(_("%(count)s notices were queued for sending.", count=result.queued), "success")
+
+    return act(send, back=_run_url(run.id), done=url_for("emak.show_deliveries", run_id=run.id))
 
 
 @bp.get("/runs/<int:run_id>/progress")
@@ -602,7 +512,7 @@ def show_progress(run_id):
     """The progress bar (htmx polling): queued / sent / failed, live."""
     run = _run_or_404(run_id)
     response = make_response(
-        render_template("emak/_progress.html", run=run, progress=services.progress(run))
+        render_template("emak/_progress.html", run=run, progress=queries.progress(run))
     )
     response.headers["HX-Trigger"] = "emak-progress"  # the delivery rows refresh with the bar
     return response
@@ -614,7 +524,7 @@ def show_deliveries(run_id):
     run = _run_or_404(run_id)
     status = request.args.get("status", "")
     page = page_arg()
-    rows, total = services.deliveries(run, status=status, page=page, per_page=PAGE_SIZE)
+    rows, total = queries.deliveries(run, status=status, page=page, per_page=PAGE_SIZE)
     context = dict(
         run=run,
         rows=rows,
@@ -622,9 +532,9 @@ def show_deliveries(run_id):
         page=page,
         total=total,
         pages=max(1, -(-total // PAGE_SIZE)),
-        progress=services.progress(run),
+        progress=queries.progress(run),
     )
-    if request.htmx and not request.htmx.boosted and request.htmx.target == "delivery-rows":
+    if is_fragment_request() and request.htmx.target == "delivery-rows":
         return render("emak/_delivery_rows.html", **context)
     return render("emak/deliveries.html", **context)
 
@@ -633,15 +543,15 @@ def show_deliveries(run_id):
 @roles("keuangan")
 def resend_failed(run_id):
     run = _run_or_404(run_id)
-    try:
-        count = services.resend_failed(run.id, actor=_actor())
-    except services.PayError as exc:
-        return _refused(exc, run.id)
-    if count:
-        flash(_("%(count)s failed notices will be sent again.", count=count), "success")
-    else:
-        flash(_("No notice of this run has failed; nothing was sent again."), "info")
-    return redirect_to(url_for("emak.show_deliveries", run_id=run.id))
+
+    def resend():
+        count = sending.resend_failed(run.id, actor=actor())
+        if count:
+            flash(_("%(count)s failed notices will be sent again.", count=count), "success")
+        else:
+            flash(_("No notice of this run has failed; nothing was sent again."), "info")
+
+    return act(resend, back=_run_url(run.id), done=url_for("emak.show_deliveries", run_id=run.id))
 
 
 # ----- my pay slips ----------------------------------------------------------------------------
@@ -651,18 +561,18 @@ def resend_failed(run_id):
 @roles(SIGNED_IN)
 def my_notices():
     page = page_arg()
-    query = services.visible_notices(current_user.id)
+    query = queries.visible_notices(current_user.id)
     total = query.count()
-    notices = list(query.paginate(page, 24))
-    return render("emak/my_notices.html", notices=notices, page=page, pages=max(1, -(-total // 24)))
+    shown = list(query.paginate(page, 24))
+    return render("emak/my_notices.html", notices=shown, page=page, pages=max(1, -(-total // 24)))
 
 
 @bp.get("/slips/<int:notice_id>")
 @roles(SIGNED_IN)
 def show_notice(notice_id):
-    notice = services.visible_notices(current_user.id).where(PayNotice.id == notice_id).first()
+    notice = queries.visible_notices(current_user.id).where(PayNotice.id == notice_id).first()
     require(notice is not None)  # someone else's notice, or not yet sent: 404
     run = notice.run
-    lines = services.employee_lines(run, current_user.id)
-    record("paynotice.read", notice, actor=_actor(), detail={"run_id": run.id})
-    return render("emak/notice.html", notice=notice, run=run, lines=lines)
+    its_lines = queries.employee_lines(run, current_user.id)
+    record("paynotice.read", notice, actor=actor(), detail={"run_id": run.id})
+    return render("emak/notice.html", notice=notice, run=run, lines=its_lines)

@@ -24,12 +24,13 @@ def staff(make_user):
 
 @pytest.fixture
 def make_run(finance):
-    from intranet.emak import services
+    from intranet.emak import runs
+    from intranet.emak.lines import save_employee_lines
 
     def factory(
         lines=None, *, period=dt.date(2026, 11, 1), kind="gaji", finalise=False, send_after=None
     ):
-        run = services.create_run(
+        run = runs.create_run(
             period=period,
             kind=kind,
             pay_date=dt.date(2026, 11, 25),
@@ -40,9 +41,9 @@ def make_run(finance):
         for employee, code, amount in lines or []:
             by_employee.setdefault(employee.id, []).append((code, amount))
         for employee_id, employee_lines in by_employee.items():
-            services.save_employee_lines(run.id, employee_id, employee_lines, actor=finance)
+            save_employee_lines(run.id, employee_id, employee_lines, actor=finance)
         if finalise:
-            services.finalise_run(run.id, actor=finance)
+            runs.finalise_run(run.id, actor=finance)
         return run.__class__.get_by_id(run.id)
 
     return factory

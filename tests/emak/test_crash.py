@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from intranet.emak import services
+from intranet.emak import lines, runs, sending
 from intranet.notify import reconcile as outbox
 from intranet.notify import settings as outbox_settings
 from intranet.notify.models import OutboxMessage
@@ -38,20 +38,20 @@ def test_sigkill_mid_run_delivers_each_notice_once(
     slow_sink, app_ctx, make_user, finance, start_worker
 ):
     people = [make_user(name=f"Pegawai {i}", email=f"p{i}@kanim.example") for i in range(EMPLOYEES)]
-    run = services.create_run(
+    run = runs.create_run(
         period=dt.date(2026, 11, 1), kind="gaji", pay_date=dt.date(2026, 11, 25), actor=finance
     )
     rows = [
         (p.nip, "gaji_pokok", f"{4_000_000 + i * 1_000:,}".replace(",", "."))
         for i, p in enumerate(people)
     ]
-    assert not services.import_lines(
+    assert not lines.import_lines(
         run.id, filename="gaji.csv", data=make_csv(rows), replace=False, actor=finance
     ).errors
-    services.finalise_run(run.id, actor=finance)
+    runs.finalise_run(run.id, actor=finance)
     outbox_settings.set_value("sending_timeout_seconds", 1)
 
-    services.send_run(run.id, actor=finance)
+    sending.send_run(run.id, actor=finance)
     worker = start_worker()
     assert wait_until(lambda: len(slow_sink.accepted) >= 20, timeout=60), worker.log()
     kill_worker_and_horse(worker)  # SIGKILL, mid-batch

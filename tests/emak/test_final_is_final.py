@@ -5,7 +5,7 @@ import io
 
 import pytest
 
-from intranet.emak import services
+from intranet.emak import lines, runs, sending
 from intranet.emak.models import PayLine, PayNotice, PayRun
 
 from .conftest import make_csv, post, salary
@@ -59,7 +59,7 @@ def test_no_route_changes_a_final_runs_lines(app, finance_client, finance, staff
     a, b, _c = staff
     run = make_run(salary(a) + salary(b), finalise=True)
     if state == "sending":
-        services.send_run(run.id, actor=finance)
+        sending.send_run(run.id, actor=finance)
     before = _snapshot(run.id)
     tried = []
     for rule in _emak_post_rules(app):
@@ -84,18 +84,18 @@ def test_no_route_changes_a_final_runs_lines(app, finance_client, finance, staff
         assert endpoint in tried
     # The services refuse too, whoever calls them.
     for call in (
-        lambda: services.save_employee_lines(run.id, a.id, [("gaji_pokok", 1)], actor=finance),
-        lambda: services.delete_employee_lines(run.id, a.id, actor=finance),
-        lambda: services.import_lines(
+        lambda: lines.save_employee_lines(run.id, a.id, [("gaji_pokok", 1)], actor=finance),
+        lambda: lines.delete_employee_lines(run.id, a.id, actor=finance),
+        lambda: lines.import_lines(
             run.id,
             filename="x.csv",
             replace=True,
             actor=finance,
             data=make_csv([(a.nip, "gaji_pokok", "1")]),
         ),
-        lambda: services.delete_run(run.id, actor=finance),
+        lambda: runs.delete_run(run.id, actor=finance),
     ):
-        with pytest.raises(services.RunLocked):
+        with pytest.raises(runs.RunLocked):
             call()
     assert _snapshot(run.id) == before
 

@@ -6,7 +6,7 @@ import io
 import pytest
 
 from intranet.audit.models import AuditEntry
-from intranet.emak import services
+from intranet.emak import lines, queries, runs
 from intranet.emak.importer import FileRejected, read_rows
 from intranet.emak.models import PayLine
 
@@ -14,7 +14,7 @@ from .conftest import make_csv, make_xlsx, post
 
 
 def _import(run, data, filename="gaji.csv", replace=False, actor=None):
-    return services.import_lines(run.id, filename=filename, data=data, replace=replace, actor=actor)
+    return lines.import_lines(run.id, filename=filename, data=data, replace=replace, actor=actor)
 
 
 def test_csv_with_indonesian_amounts_is_imported(app_ctx, finance, staff, make_run):
@@ -40,7 +40,7 @@ def test_csv_with_indonesian_amounts_is_imported(app_ctx, finance, staff, make_r
         (b.id, "bpjs_kesehatan"): 30_264,
     }
     assert all(type(v) is int for v in stored.values())
-    totals = services.run_totals(run)
+    totals = queries.run_totals(run)
     assert (totals.earnings, totals.deductions, totals.employees) == (8_059_120, 533_536, 2)
 
 
@@ -177,7 +177,7 @@ def test_row_limit(app_ctx):
 def test_import_of_final_run_is_refused(app_ctx, finance, staff, make_run):
     a = staff[0]
     run = make_run([(a, "gaji_pokok", 1_000_000)], finalise=True)
-    with pytest.raises(services.RunLocked):
+    with pytest.raises(runs.RunLocked):
         _import(run, make_csv([(staff[1].nip, "gaji_pokok", "1")]), replace=True, actor=finance)
     assert [(x.employee_id, x.amount) for x in PayLine.select()] == [(a.id, 1_000_000)]
 

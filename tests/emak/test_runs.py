@@ -7,7 +7,7 @@ import re
 import pytest
 
 from intranet.audit.models import AuditEntry
-from intranet.emak import services
+from intranet.emak import lines, runs
 from intranet.emak.models import DRAFT, FINAL, PayLine, PayNotice, PayRun
 
 from .conftest import net_of, post, salary
@@ -189,22 +189,22 @@ def test_empty_run_cannot_be_finalised(finance_client, make_run):
 
 def test_state_machine_only_moves_forward(app_ctx, finance, staff, make_run):
     run = make_run(salary(staff[0]), finalise=True)
-    with pytest.raises(services.RunLocked):
-        services.finalise_run(run.id, actor=finance)
-    with pytest.raises(services.RunLocked):
-        services.update_run(
+    with pytest.raises(runs.RunLocked):
+        runs.finalise_run(run.id, actor=finance)
+    with pytest.raises(runs.RunLocked):
+        runs.update_run(
             run.id,
             actor=finance,
             period=dt.date(2026, 12, 1),
             kind="gaji",
             pay_date=dt.date(2026, 12, 1),
         )
-    with pytest.raises(services.RunLocked):
-        services.delete_run(run.id, actor=finance)
-    with pytest.raises(services.RunLocked):
-        services.save_employee_lines(run.id, staff[1].id, [("gaji_pokok", 1)], actor=finance)
-    with pytest.raises(services.RunLocked):
-        services.delete_employee_lines(run.id, staff[0].id, actor=finance)
+    with pytest.raises(runs.RunLocked):
+        runs.delete_run(run.id, actor=finance)
+    with pytest.raises(runs.RunLocked):
+        lines.save_employee_lines(run.id, staff[1].id, [("gaji_pokok", 1)], actor=finance)
+    with pytest.raises(runs.RunLocked):
+        lines.delete_employee_lines(run.id, staff[0].id, actor=finance)
     assert PayRun.get_by_id(run.id).status == FINAL
 
 
@@ -215,7 +215,7 @@ def test_correction_is_a_new_run_referencing_the_old(finance_client, finance, st
     new = PayRun.get(PayRun.id != run.id)
     assert new.corrects_id == run.id and new.status == DRAFT
     assert PayLine.select().where(PayLine.run == new.id).count() == 5
-    services.save_employee_lines(new.id, staff[0].id, [("gaji_pokok", 4_600_000)], actor=finance)
+    lines.save_employee_lines(new.id, staff[0].id, [("gaji_pokok", 4_600_000)], actor=finance)
     assert PayLine.select().where(PayLine.run == run.id).count() == 5  # the original is intact
 
 

@@ -9,7 +9,7 @@ import threading
 import pytest
 
 from intranet.audit.models import AuditEntry
-from intranet.emak import services
+from intranet.emak import notices, queries, runs, sending
 from intranet.emak.models import SENDING, SENT, PayNotice, PayRun
 from intranet.notify.models import OutboxMessage
 
@@ -84,7 +84,7 @@ def test_pressing_send_twice_sends_one_notice_each(
     first = post(finance_client, f"/pay/runs/{final_run.id}/send")
     second = post(finance_client, f"/pay/runs/{final_run.id}/send")
     assert first.status_code == second.status_code == 303
-    assert services.send_run(final_run.id, actor=finance).already
+    assert sending.send_run(final_run.id, actor=finance).already
     assert len(_outbox_rows(final_run)) == 3
     page = finance_client.get(f"/pay/runs/{final_run.id}/deliveries").get_data(as_text=True)
     assert "sudah dikirim" in page  # the second press says nothing was sent again
@@ -164,7 +164,7 @@ def test_resend_only_the_failed_notices(
     status = {r.to_address: r.status for r in _outbox_rows(final_run)}
     assert status == {a.email: "sent", b.email: "dead", c.email: "sent"}
     sent_at = {r.id: r.sent_at for r in _outbox_rows(final_run) if r.status == "sent"}
-    progress = services.progress(PayRun.get_by_id(final_run.id))
+    progress = queries.progress(PayRun.get_by_id(final_run.id))
     assert (progress.sent, progress.dead, progress.percent, progress.settled) == (2, 1, 66, True)
     page = finance_client.get(
         f"/pay/runs/{final_run.id}/deliveries?status=dead",
@@ -185,7 +185,7 @@ def test_resend_only_the_failed_notices(
     assert AuditEntry.get(AuditEntry.action == "payrun.resend").detail == '{"notices":1}'
     # nothing failed any more: a second press re-sends nothing
     post(finance_client, f"/pay/runs/{final_run.id}/resend")
-    assert services.resend_failed(final_run.id, actor=finance) == 0
+    assert sending.resend_failed(final_run.id, actor=finance) == 0
 
 
 def test_send_after_holds_notices_and_slips(
@@ -228,8 +228,8 @@ def test_invalid_address_refuses_the_whole_send(
 ):
     broken = make_user(name="Alamat Rusak", email="alamat rusak@kanim")
     run = make_run(salary(staff[0]) + salary(broken), finalise=True)
-    with pytest.raises(services.PayError) as exc:
-        services.send_run(run.id, actor=finance)
+    with pytest.raises(runs.PayError) as exc:
+        sending.send_run(run.id, actor=finance)
     assert exc.value.details == ["Alamat Rusak"]
     assert OutboxMessage.select().count() == 0
     assert PayRun.get_by_id(run.id).status == "final"
@@ -247,12 +247,12 @@ def test_an_existing_key_keeps_its_row(app_ctx, finance, staff, final_run, run_j
             f"pay:{final_run.id}:{a.id}",
             a.email,
             "emak/email/pay_notice",
-            services.preview_context(final_run, a.id)[1],
+            notices.preview_context(final_run, a.id)[1],
             kind="emak.pay_notice",
             object_type="PayRun",
             object_id=final_run.id,
         )
-    services.send_run(final_run.id, actor=finance)
+    sending.send_run(final_run.id, actor=finance)
     rows = _outbox_rows(final_run)
     assert len(rows) == 3 and earlier.id in {r.id for r in rows}
     assert PayNotice.get(PayNotice.employee == a.id).outbox_id == earlier.id
@@ -264,7 +264,7 @@ def test_an_existing_key_keeps_its_row(app_ctx, finance, staff, final_run, run_j
 def test_the_slip_url_of_many_notices_is_the_one_url_for_builds(app):
     from flask import url_for
 
-    from intranet.emak.services import _slip_url, _slip_urls
+    from intranet.emak.notices import _slip_url, _slip_urls
 
     with app.test_request_context("/pay/runs/1/send", base_url="https://intranet.example"):
         many = _slip_urls()

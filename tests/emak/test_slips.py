@@ -4,7 +4,7 @@ breakdown, once the run is sent; nobody sees anyone else's."""
 import datetime as dt
 
 from intranet.audit.models import AuditEntry
-from intranet.emak import services
+from intranet.emak import sending
 from intranet.emak.models import PayNotice
 
 from .conftest import salary
@@ -12,7 +12,7 @@ from .conftest import salary
 
 def _sent_run(make_run, finance, lines, **kw):
     run = make_run(lines, finalise=True, **kw)
-    services.send_run(run.id, actor=finance)
+    sending.send_run(run.id, actor=finance)
     return run
 
 
