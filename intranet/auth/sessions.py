@@ -6,11 +6,8 @@ Ending a session deletes its row, so a cookie copied before sign-out is refused 
 import datetime as dt
 import hashlib
 import secrets
-import time
-from collections import OrderedDict
 
 from flask import current_app, g, request, session
-from flask.sessions import SecureCookieSessionInterface
 
 from ..core import caches
 from ..extensions import db
@@ -124,33 +121,3 @@ def end_all_sessions(user_id):
 
 def end_current_session():
     session.clear()
-
-
-class CookieSessionInterface(SecureCookieSessionInterface):
-    """Flask's signed-cookie session, with the signature check of a cookie remembered briefly.
-
-    Every request presents the same cookie (it holds only the session key and the CSRF secret);
-    checking its HMAC and decoding it again each time was a visible share of a page. A cookie
-    whose check passed within the last ``REMEMBER_SECONDS`` is taken as checked. Only flat
-    sessions (strings, numbers, booleans) are remembered, so no request can change another's
-    copy; anything else (e.g. pending flash messages) takes the full path.
-    """
-
-    REMEMBER_SECONDS = 60
-    MAX_REMEMBERED = 10_000  # per worker process
-
-    def __init__(self):
-        self._checked = OrderedDict()  # cookie value -> (data, checked at)
-
-    def open_session(self, app, request):
-        value = request.cookies.get(self.get_cookie_name(app))
-        if value and app.secret_key:
-            hit = self._checked.get(value)
-            if hit is not None and time.monotonic() - hit[1] < self.REMEMBER_SECONDS:
-                return self.session_class(hit[0])
-        session_ = super().open_session(app, request)
-        if value and session_ and all(isinstance(v, str | int | float) for v in session_.values()):
-            self._checked[value] = (dict(session_), time.monotonic())
-            if len(self._checked) > self.MAX_REMEMBERED:
-                self._checked.popitem(last=False)
-        return session_

@@ -35,7 +35,8 @@ _enabled = [True]  # the process-wide switch (config SPEEDUPS); a thread may tur
 
 def enabled():
     """True when caches and speed-ups are in use for this thread."""
-    return getattr(_state, "enabled", _enabled[0])
+    # (the thread's own dict: getattr with a default raises and catches inside, ~10x slower)
+    return _state.__dict__.get("enabled", _enabled[0])
 
 
 def set_enabled(value):

@@ -23,6 +23,7 @@ A view answers a refusal in one of two ways:
 
 from flask import flash
 from flask_babel.speaklater import LazyString
+from markupsafe import escape
 
 from .responses import redirect_to, render_invalid
 
@@ -47,12 +48,23 @@ class Refusal(Exception):
         return str(self.message)
 
 
+class _EscapedLazyString(LazyString):
+    """A lazy translation that is text, not markup: Flask-Babel's lazy strings declare
+    themselves safe HTML (``__html__`` returns the text as it is), so a message with a typed
+    value in it (``_l("No ticket %(n)s", n=typed)``) would reach the page unescaped. This one
+    is escaped like any string, and still translated when shown (in the language of the page
+    that shows it)."""
+
+    def __html__(self):
+        return escape(str(self))
+
+
 def _plain(text):
-    """A lazy translation as the text it is now. Flask-Babel's lazy strings declare themselves
-    safe HTML (``__html__``), so a message with a typed value in it (``_l("No ticket %(n)s",
-    n=typed)``) would reach the page unescaped; as a plain ``str`` Jinja escapes it. ``Markup``
-    (deliberate markup) stays as it is."""
-    return str(text) if isinstance(text, LazyString) else text
+    """``text`` with a lazy translation made an escaped one; ``Markup`` (deliberate markup)
+    and plain strings stay as they are."""
+    if isinstance(text, LazyString) and not isinstance(text, _EscapedLazyString):
+        return _EscapedLazyString(text._func, *text._args, **text._kwargs)
+    return text
 
 
 def act(action, *, back, success=None, done=None):

@@ -78,7 +78,7 @@ def _other_char(char):
 
 
 def test_remembered_cookie_check_never_admits_an_altered_cookie(app, client, make_user):
-    """The session cookie's signature check is remembered for a minute (CookieSessionInterface);
+    """The session cookie's signature check is remembered for a minute (intranet.core.speedups.CookieSessionInterface);
     a cookie differing in any character is still checked in full and refused."""
     user = make_user()
     _login(client, user.email)
