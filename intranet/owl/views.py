@@ -21,8 +21,8 @@ from ..core.responses import redirect_to, render, render_invalid
 from ..extensions import db
 from ..models import utcnow
 from ..policy import public, roles
-from . import labels, ratelimit, reports, services, settings
-from .dates import as_date
+from . import dates, labels, ratelimit, reports, settings
+from .dates import as_date, wib_today
 from .forms import (
     ApplicationForm,
     CancelPermitForm,
@@ -51,7 +51,11 @@ from .models import (
     normalize_number,
     normalize_passport,
 )
-from .services import OwlError, wib_today
+from .services import applications as application_services
+from .services import disruptions as disruption_services
+from .services import lookups, registry
+from .services import overstay as overstay_services
+from .services.common import OwlError
 
 bp = Blueprint("owl", __name__, url_prefix="/owl")
 
@@ -204,7 +208,7 @@ def dashboard():
         ).count()
         figures["overstay_new_today"] = open_cases.where(OverstayCase.opened_on == today).count()
         figures["last_digest"] = OverstayDigest.select().order_by(OverstayDigest.id.desc()).first()
-    disruptions = services.current_disruptions()
+    disruptions = disruption_services.current_disruptions()
     return render("owl/dashboard.html", figures=figures, today=today, disruptions=disruptions)
 
 
@@ -475,7 +479,7 @@ def _foreigner_or_404(foreigner_id):
 
 
 def _foreigner_fields(form):
-    return {name: form[name].data for name in services.FOREIGNER_FIELDS}
+    return {name: form[name].data for name in registry.FOREIGNER_FIELDS}
 
 
 @bp.route("/foreigners/new", methods=["GET", "POST"])
@@ -484,7 +488,7 @@ def create_foreigner():
     form = ForeignerForm()
     if form.validate_on_submit():
         try:
-            foreigner = services.create_foreigner(actor=_actor(), **_foreigner_fields(form))
+            foreigner = registry.create_foreigner(actor=_actor(), **_foreigner_fields(form))
         except OwlError as exc:
             form.passport_number.errors.append(str(exc))
         else:
@@ -503,7 +507,7 @@ def edit_foreigner(foreigner_id):
     if request.method == "POST":
         if form.validate_on_submit():
             try:
-                services.update_foreigner(foreigner, actor=_actor(), **_foreigner_fields(form))
+                registry.update_foreigner(foreigner, actor=_actor(), **_foreigner_fields(form))
             except OwlError as exc:
                 form.passport_number.errors.append(str(exc))
             else:
@@ -548,7 +552,7 @@ def show_foreigner(foreigner_id):
         .order_by(Application.received_on.desc(), Application.id.desc())
     )
     current = next((p for p in permits if p.status == "active"), None)
-    lookup = services.lookup_passport(foreigner.passport_number, today)
+    lookup = lookups.lookup_passport(foreigner.passport_number, today)
     record("owl.foreigner.viewed", foreigner, detail={})
     return render(
         "owl/foreigner.html",
@@ -561,12 +565,12 @@ def show_foreigner(foreigner_id):
         in_process=lookup.extension_in_process if lookup else False,
         cancel_form=CancelPermitForm(),
         window=(
-            services.extension_window(as_date(current.expiry_date), settings.public_holidays())
+            dates.extension_window(as_date(current.expiry_date), settings.public_holidays())
             if current
             else None
         ),
         figures=(
-            services.overstay_figures(current.expiry_date, today)
+            overstay_services.overstay_figures(current.expiry_date, today)
             if current and as_date(current.expiry_date) < today
             else None
         ),
@@ -593,12 +597,12 @@ def create_permit(foreigner_id):
     foreigner = _foreigner_or_404(foreigner_id)
     form = PermitForm()
     if request.method == "GET":
-        latest = services.current_permit(foreigner.id)
+        latest = registry.current_permit(foreigner.id)
         if latest:
             form.registration_number.data = latest.registration_number
     if form.validate_on_submit():
         try:
-            services.add_permit(foreigner, actor=_actor(), **_permit_fields(form))
+            registry.add_permit(foreigner, actor=_actor(), **_permit_fields(form))
         except OwlError as exc:
             form.permit_number.errors.append(str(exc))
         else:
@@ -617,7 +621,7 @@ def edit_permit(permit_id):
     if request.method == "POST":
         if form.validate_on_submit():
             try:
-                services.update_permit(permit, actor=_actor(), **_permit_fields(form))
+                registry.update_permit(permit, actor=_actor(), **_permit_fields(form))
             except OwlError as exc:
                 form.permit_number.errors.append(str(exc))
             else:
@@ -636,7 +640,7 @@ def cancel_permit(permit_id):
     form = CancelPermitForm()
     if form.validate_on_submit():
         try:
-            services.cancel_permit(permit, form.reason.data, actor=_actor())
+            registry.cancel_permit(permit, form.reason.data, actor=_actor())
             flash(_("The permit was cancelled."), "success")
         except OwlError as exc:
             flash(str(exc), "danger")
@@ -653,14 +657,14 @@ def cancel_permit(permit_id):
 def create_application(foreigner_id):
     foreigner = _foreigner_or_404(foreigner_id)
     form = ApplicationForm()
-    current = services.active_permit(foreigner.id)
+    current = registry.active_permit(foreigner.id)
     if request.method == "GET":
         form.received_on.data = wib_today()
         if current:
             form.requested_type.data = current.permit_type
     if form.validate_on_submit():
         try:
-            application = services.receive_application(
+            application = application_services.receive_application(
                 foreigner,
                 kind=form.kind.data,
                 requested_type=form.requested_type.data,
@@ -745,7 +749,7 @@ def _application_page(application, complete_form=None, reject_form=None, status=
             complete_form.subtype.data = old.subtype
     reject_form = reject_form or RejectApplicationForm(formdata=None)
     end = application.decided_on or today
-    days = services.working_days_between(
+    days = dates.working_days_between(
         as_date(application.received_on), as_date(end), settings.public_holidays()
     )
     return render(
@@ -771,7 +775,7 @@ def show_application(application_id):
 def start_application(application_id):
     application = _application_or_404(application_id)
     try:
-        services.start_processing(application, _actor())
+        application_services.start_processing(application, _actor())
         flash(_("You are now processing %(number)s.", number=application.number), "success")
     except OwlError as exc:
         flash(str(exc), "danger")
@@ -785,7 +789,7 @@ def complete_application(application_id):
     form = CompleteApplicationForm()
     if form.validate_on_submit():
         try:
-            services.complete_application(
+            application_services.complete_application(
                 application,
                 permit_number=form.permit_number.data,
                 registration_number=form.registration_number.data,
@@ -815,7 +819,9 @@ def reject_application(application_id):
     form = RejectApplicationForm()
     if form.validate_on_submit():
         try:
-            services.reject_application(application, reason=form.reason.data, actor=_actor())
+            application_services.reject_application(
+                application, reason=form.reason.data, actor=_actor()
+            )
         except OwlError as exc:
             form.reason.errors.append(str(exc))
         else:
@@ -864,7 +870,8 @@ def list_overstays():
     cases = cases[:PAGE_SIZE]
     rate, threshold = settings.overstay_rate(), settings.escalation_days()
     figures = {
-        c.id: services.overstay_figures(c.expiry_date, today, rate, threshold) for c in cases
+        c.id: overstay_services.overstay_figures(c.expiry_date, today, rate, threshold)
+        for c in cases
     }
     record(
         "owl.overstay.list_viewed",
@@ -914,7 +921,7 @@ def _case_page(case, form=None, status=200):
         case=case,
         form=form,
         follow_ups=follow_ups,
-        figures=services.overstay_figures(case.expiry_date, end),
+        figures=overstay_services.overstay_figures(case.expiry_date, end),
         today=today,
     )
 
@@ -934,7 +941,7 @@ def add_follow_up(case_id):
     form = FollowUpForm()
     if form.validate_on_submit():
         try:
-            services.record_follow_up(
+            overstay_services.record_follow_up(
                 case,
                 action=form.action.data,
                 action_date=form.action_date.data,
@@ -954,7 +961,7 @@ def add_follow_up(case_id):
 def close_case(case_id):
     case = _case_or_404(case_id)
     try:
-        services.close_case(case, actor=_actor())
+        overstay_services.close_case(case, actor=_actor())
         flash(_("The case was closed."), "success")
     except OwlError as exc:
         flash(str(exc), "danger")
@@ -1072,7 +1079,7 @@ def create_disruption():
         form.expected_end_at.data = now + dt.timedelta(hours=4)
     if form.validate_on_submit():
         try:
-            notice = services.create_disruption(
+            notice = disruption_services.create_disruption(
                 title_en=form.title_en.data,
                 title_id=form.title_id.data,
                 message_en=form.message_en.data,
@@ -1105,7 +1112,7 @@ def resolve_disruption(notice_id):
     form = ResolveDisruptionForm()
     if form.validate_on_submit():
         try:
-            services.resolve_disruption(
+            disruption_services.resolve_disruption(
                 notice,
                 resolution_en=form.resolution_en.data,
                 resolution_id=form.resolution_id.data,
@@ -1234,7 +1241,7 @@ def _rate_limited_html(retry):
         looked_up=False,
         limited=True,
         retry_minutes=max(1, -(-retry // 60)),
-        disruptions=services.current_disruptions(),
+        disruptions=disruption_services.current_disruptions(),
         **_office_context(),
     )
     response.headers["Retry-After"] = str(retry)
@@ -1255,7 +1262,7 @@ def _audit_lookup(result, channel):
 def public_status():
     """Foreigners check an application with its number and their passport number."""
     form = StatusForm()
-    disruptions = services.current_disruptions()
+    disruptions = disruption_services.current_disruptions()
     context = dict(
         result=None, looked_up=False, limited=False, disruptions=disruptions, **_office_context()
     )
@@ -1265,7 +1272,7 @@ def public_status():
         retry = ratelimit.hit()
         if retry:
             return _rate_limited_html(retry)
-        result = services.public_status(form.application_number.data, form.passport_number.data)
+        result = lookups.public_status(form.application_number.data, form.passport_number.data)
         _audit_lookup(result, "web")
         context.update(result=result, looked_up=True)
     response = render("owl/status.html", form=form, **context)
@@ -1314,7 +1321,7 @@ def api_status():
             )
             response.headers["Retry-After"] = str(retry)
             return response
-        result = services.public_status(number, passport)
+        result = lookups.public_status(number, passport)
         _audit_lookup(result, "api")
         notices = [
             {
@@ -1323,7 +1330,7 @@ def api_status():
                 "starts_at": d.starts_at.isoformat() + "Z",
                 "expected_end_at": d.expected_end_at.isoformat() + "Z",
             }
-            for d in services.current_disruptions()
+            for d in disruption_services.current_disruptions()
         ]
         if result is None:
             return _json(
