@@ -9,19 +9,18 @@ from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from jinja2 import pass_context
 from markupsafe import Markup, escape
 from peewee import fn
 
 from .. import policy
 from ..audit.services import record
 from ..core.args import int_arg, page_arg, parse_date, parse_int
-from ..core.filters import WIB, id_date
+from ..core.filters import WIB
 from ..core.responses import redirect_to, render, render_invalid
 from ..extensions import db
 from ..models import utcnow
 from ..policy import public, roles
-from . import dates, labels, ratelimit, reports, settings
+from . import dates, labels, ratelimit, reports, settings, templating
 from .dates import as_date, wib_today
 from .forms import (
     ApplicationForm,
@@ -58,6 +57,7 @@ from .services import overstay as overstay_services
 from .services.common import OwlError
 
 bp = Blueprint("owl", __name__, url_prefix="/owl")
+bp.record_once(lambda state: templating.register(state.app))
 
 NAV = [("owl.dashboard", _l("Stay permits"))]
 
@@ -101,52 +101,6 @@ def _tabs(user):
 def _owl_context():
     user = current_user if current_user.is_authenticated else None
     return {"owl_tabs": _tabs(user), "L": labels, "country_name": labels.country_name}
-
-
-@bp.app_template_filter("owl_date")
-def owl_date(value, fmt="d MMMM yyyy"):
-    """A date (or ISO string, as in e-mail contexts) in the current language."""
-    if value is None or value == "":
-        return ""
-    if isinstance(value, str):
-        value = dt.date.fromisoformat(value[:10])
-    return id_date(value, fmt)
-
-
-@bp.app_template_filter("owl_datetime")
-def owl_datetime(value):
-    """An ISO UTC timestamp from an e-mail context, in WIB."""
-    from ..core.filters import wib_datetime
-
-    if not value:
-        return ""
-    if isinstance(value, str):
-        value = dt.datetime.fromisoformat(value)
-    return wib_datetime(value)
-
-
-@bp.app_template_global("owl_lang")
-def owl_lang():
-    """The language a template is being rendered in ("id" or "en")."""
-    return "en" if str(get_locale() or "id") == "en" else "id"
-
-
-@bp.app_template_global("owl_other_language")
-@pass_context
-def owl_other_language(context, template):
-    """Render an e-mail part again in the other language: mail to foreigners carries both
-    English and Indonesian, the recipient's own language first."""
-    from flask import current_app
-    from flask_babel import force_locale
-
-    other = "id" if owl_lang() == "en" else "en"
-    variables = {k: v for k, v in context.get_all().items() if not callable(v)}
-    with force_locale(other):
-        # Straight from the environment, as the outbox renders the e-mail itself: no page context
-        # processors (they need a request, and a worker has none). The output is already escaped
-        # by the e-mail template's autoescaping.
-        part = current_app.jinja_env.get_template(template).render(variables)
-        return Markup(part)  # noqa: S704
 
 
 def _actor():
