@@ -9,8 +9,9 @@ import random
 from ..extensions import transaction
 from ..models import utcnow
 from ..people.models import Unit, User, UserRole
-from . import services
+from .dates import wib_today
 from .models import Application, Disruption, Foreigner, Permit, normalize_passport
+from .services import overstay
 
 # nationality -> (weight, e-mail language, first names, last names, passport pattern)
 # Pattern letters: "A" a capital letter, "9" a digit.
@@ -204,7 +205,7 @@ def _officers(rng, accounts):
 
 def load(fake, accounts, count=600, seed=2026, today=None):
     rng = random.Random(seed)
-    today = today or services.wib_today()
+    today = today or wib_today()
     used_numbers = set()
     nat_codes = list(NATIONALITIES)
     nat_weights = [NATIONALITIES[c][0] for c in nat_codes]
@@ -251,7 +252,7 @@ def load(fake, accounts, count=600, seed=2026, today=None):
             resolution_id="Pemeliharaan selesai; sistem sudah dapat digunakan kembali.",
             created_by=accounts.get("admin"),
         )
-    services.run_overstay_scan(today)
+    overstay.run_overstay_scan(today)
 
 
 def _choose_kind(rng):

@@ -1,10 +1,10 @@
 """Display labels for Si Owl's codes (translated lazily) and country names from Babel's CLDR."""
 
-from functools import lru_cache
-
 from babel import Locale
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+
+from ..core import caches
 
 PERMIT_TYPE_LABELS = {
     "ITK": _l("ITK — visit stay permit"),
@@ -112,7 +112,7 @@ def country_choices(locale=None):
     return sorted(((c, names.get(c, c)) for c in country_codes()), key=lambda x: x[1])
 
 
-@lru_cache(maxsize=8)
+@caches.memoize("owl.country_names", maxsize=8)
 def _country_names(locale):
     return dict(Locale.parse(locale).territories)
 
@@ -122,7 +122,7 @@ def country_names(locale=None):
     return _country_names(locale or str(get_locale() or "id"))
 
 
-@lru_cache(maxsize=8)
+@caches.memoize("owl.short_months", maxsize=8)
 def _short_months(locale):
     months = Locale.parse(locale).months["format"]["abbreviated"]
     return {m: str(months[m]).rstrip(".") for m in range(1, 13)}

@@ -55,7 +55,7 @@ def _email_language(value):
 
 
 def permit_warning_message(row, today, common, holidays=frozenset()):
-    """One staged warning from a scan row (see services.SCAN_COLUMNS)."""
+    """One staged warning from a scan row (see services.scan.SCAN_COLUMNS)."""
     (
         permit_id,
         lead_days,

@@ -77,10 +77,10 @@ def make_permit(app_ctx, make_foreigner):
 
 @pytest.fixture
 def make_application(app_ctx):
-    from intranet.owl import services
+    from intranet.owl.services import applications
 
     def factory(foreigner, kind="extension", requested_type="ITAS", received_on=TODAY, **kw):
-        return services.receive_application(
+        return applications.receive_application(
             foreigner, kind=kind, requested_type=requested_type, received_on=received_on, **kw
         )
 

@@ -5,8 +5,10 @@ import datetime as dt
 import pytest
 
 from intranet.notify.models import OutboxMessage
-from intranet.owl import services
+from intranet.owl import dates
 from intranet.owl.models import Application, Permit
+from intranet.owl.services import applications
+from intranet.owl.services.common import OwlError
 
 
 def _decided_mail():
@@ -21,10 +23,10 @@ def test_completion_records_the_new_permit_and_e_mails_once(
     application = make_application(f, kind="extension")
     assert application.number == f"IZT-2026-{application.id:06d}"
     assert application.permit_id == old.id and application.status == "received"
-    services.start_processing(application, owl_officer)
+    applications.start_processing(application, owl_officer)
     assert application.status == "in_process" and application.officer_id == owl_officer.id
 
-    services.complete_application(
+    applications.complete_application(
         application,
         permit_number="2c27 hs 000001",
         registration_number="REG9",
@@ -39,8 +41,8 @@ def test_completion_records_the_new_permit_and_e_mails_once(
     assert (application.status, application.decided_on) == ("completed", today)
     assert (new.permit_number, new.status, new.permit_type) == ("2C27HS000001", "active", "ITAS")
     assert Permit.get_by_id(old.id).status == "replaced"
-    with pytest.raises(services.OwlError):
-        services.complete_application(
+    with pytest.raises(OwlError):
+        applications.complete_application(
             application,
             permit_number="2C27HS000002",
             registration_number="",
@@ -69,9 +71,9 @@ def test_rejection_e_mails_the_reason(
     f = make_foreigner(email="ravi@mail.example")
     make_permit(f, days_left=20)
     application = make_application(f, kind="extension")
-    with pytest.raises(services.OwlError):
-        services.reject_application(application, reason="  ", actor=owl_officer, today=today)
-    services.reject_application(
+    with pytest.raises(OwlError):
+        applications.reject_application(application, reason="  ", actor=owl_officer, today=today)
+    applications.reject_application(
         application, reason="Sponsor letter missing", actor=owl_officer, today=today
     )
     run_jobs()
@@ -82,18 +84,18 @@ def test_rejection_e_mails_the_reason(
 def test_rules_for_receiving(make_foreigner, make_permit, make_application):
     """The refusals are user-facing messages (Indonesian outside a request, the default)."""
     nobody = make_foreigner()
-    with pytest.raises(services.OwlError, match="tidak memiliki izin tinggal aktif"):
+    with pytest.raises(OwlError, match="tidak memiliki izin tinggal aktif"):
         make_application(nobody, kind="extension")
     new = make_application(nobody, kind="new", requested_type="ITAS")
     assert new.permit_id is None
 
     f = make_foreigner()
     make_permit(f, days_left=50, ptype="ITAS")
-    with pytest.raises(services.OwlError, match="jenis izin tinggal yang berbeda"):
+    with pytest.raises(OwlError, match="jenis izin tinggal yang berbeda"):
         make_application(f, kind="conversion", requested_type="ITAS")
     conversion = make_application(f, kind="conversion", requested_type="ITAP")
     assert conversion.requested_type == "ITAP"
-    with pytest.raises(services.OwlError, match="masih berjalan"):
+    with pytest.raises(OwlError, match="masih berjalan"):
         make_application(f, kind="extension")
 
 
@@ -103,7 +105,7 @@ def test_no_e_mail_address_means_no_outbox_row(
     f = make_foreigner(email="")
     make_permit(f, days_left=20)
     application = make_application(f)
-    services.reject_application(application, reason="x", actor=owl_officer, today=today)
+    applications.reject_application(application, reason="x", actor=owl_officer, today=today)
     assert _decided_mail() == []
 
 
@@ -132,7 +134,7 @@ def test_pages_receive_process_and_complete(
         {
             "kind": "extension",
             "requested_type": "ITAS",
-            "received_on": services.wib_today().isoformat(),
+            "received_on": dates.wib_today().isoformat(),
         },
         token_from=page,
     )
@@ -143,12 +145,12 @@ def test_pages_receive_process_and_complete(
     assert client.post_form(f"{app_page}/start", token_from=app_page).status_code == 303
     assert Application.get_by_id(application.id).status == "in_process"
 
-    expiry = (services.wib_today() + dt.timedelta(days=400)).isoformat()
+    expiry = (dates.wib_today() + dt.timedelta(days=400)).isoformat()
     invalid = client.post_form(
         f"{app_page}/complete",
         {
             "permit_number": "??",
-            "issue_date": services.wib_today().isoformat(),
+            "issue_date": dates.wib_today().isoformat(),
             "expiry_date": expiry,
         },
         token_from=app_page,
@@ -159,7 +161,7 @@ def test_pages_receive_process_and_complete(
         f"{app_page}/complete",
         {
             "permit_number": "2C27NS000123",
-            "issue_date": services.wib_today().isoformat(),
+            "issue_date": dates.wib_today().isoformat(),
             "expiry_date": expiry,
             "subtype": "work",
         },

@@ -6,7 +6,8 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
-from intranet.owl import services
+from intranet.owl import dates
+from intranet.owl.services import overstay
 from tests.conftest import browser_login
 
 pytestmark = pytest.mark.browser
@@ -37,9 +38,9 @@ def test_foreigner_checks_status_on_a_phone_in_english(
     phone, make_foreigner, make_permit, make_application
 ):
     f = make_foreigner(name="Emma de Vries", passport_number="NXC12AB34", nationality="NL")
-    expiry = services.wib_today() + dt.timedelta(days=20)
-    make_permit(f, expiry=expiry, today=services.wib_today())
-    application = make_application(f, received_on=services.wib_today())
+    expiry = dates.wib_today() + dt.timedelta(days=20)
+    make_permit(f, expiry=expiry, today=dates.wib_today())
+    application = make_application(f, received_on=dates.wib_today())
 
     phone.goto("/owl/status")
     assert phone.locator("html").get_attribute("lang") == "en"  # the phone's language first
@@ -79,8 +80,8 @@ def test_foreigner_checks_status_on_a_phone_in_english(
 
 
 def test_compliance_charts_render_under_the_csp(page, make_user, make_permit):
-    make_permit(expiry=services.wib_today() - dt.timedelta(days=20), today=services.wib_today())
-    services.run_overstay_scan(services.wib_today())
+    make_permit(expiry=dates.wib_today() - dt.timedelta(days=20), today=dates.wib_today())
+    overstay.run_overstay_scan(dates.wib_today())
     csp_errors = []
     page.on("console", lambda m: csp_errors.append(m.text) if "Content Security" in m.text else 0)
     user = make_user("kepala", name="Kepala Kantor")

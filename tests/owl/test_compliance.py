@@ -9,8 +9,9 @@ import re
 
 import pytest
 
-from intranet.owl import reports, services
+from intranet.owl import dates, reports
 from intranet.owl.models import Application
+from intranet.owl.services import applications, overstay
 
 
 @pytest.fixture
@@ -23,12 +24,12 @@ def history(make_foreigner, make_permit, make_user, today):
     def renewed(nat, expiry, received, officer, decided):
         f = make_foreigner(nationality=nat)
         old = make_permit(f, expiry=expiry)
-        application = services.receive_application(
+        application = applications.receive_application(
             f, kind="extension", requested_type="ITAS", received_on=received
         )
         application.officer = officer
         application.save()
-        services.complete_application(
+        applications.complete_application(
             application,
             permit_number=f"2C27{f.id:08d}",
             registration_number="",
@@ -52,7 +53,7 @@ def history(make_foreigner, make_permit, make_user, today):
         status="cancelled",
         cancel_reason="departed",
     )
-    services.run_overstay_scan(today)
+    overstay.run_overstay_scan(today)
     return ani, budi
 
 
@@ -84,11 +85,11 @@ def test_processing_time_per_officer_against_the_standard(history, today):
 
 def test_working_days():
     monday = dt.date(2026, 11, 23)
-    assert services.working_days_between(monday, monday) == 0
-    assert services.working_days_between(monday, monday + dt.timedelta(days=4)) == 4
-    assert services.working_days_between(monday, monday + dt.timedelta(days=7)) == 5
+    assert dates.working_days_between(monday, monday) == 0
+    assert dates.working_days_between(monday, monday + dt.timedelta(days=4)) == 4
+    assert dates.working_days_between(monday, monday + dt.timedelta(days=7)) == 5
     friday = dt.date(2026, 11, 27)
-    assert services.working_days_between(friday, friday + dt.timedelta(days=3)) == 1
+    assert dates.working_days_between(friday, friday + dt.timedelta(days=3)) == 1
 
 
 def test_closed_days_are_not_working_days():
@@ -98,10 +99,10 @@ def test_closed_days_are_not_working_days():
     christmas, saturday = dt.date(2026, 12, 25), dt.date(2026, 12, 26)
     closed = frozenset({dt.date(2026, 12, 24), christmas, saturday, dt.date(2027, 1, 1)})
     # After Monday the 21st up to Monday the 28th: five weekdays, the 24th and 25th closed.
-    assert services.working_days_between(monday, dt.date(2026, 12, 28)) == 5
-    assert services.working_days_between(monday, dt.date(2026, 12, 28), closed) == 3
+    assert dates.working_days_between(monday, dt.date(2026, 12, 28)) == 5
+    assert dates.working_days_between(monday, dt.date(2026, 12, 28), closed) == 3
     # A closed day on the start day, or on a Saturday, takes nothing away.
-    assert services.working_days_between(christmas, dt.date(2026, 12, 28), closed) == 1
+    assert dates.working_days_between(christmas, dt.date(2026, 12, 28), closed) == 1
     assert last_working_day_before(dt.date(2026, 12, 27)) == christmas
     assert last_working_day_before(dt.date(2026, 12, 27), closed) == dt.date(2026, 12, 23)
     assert extension_window(dt.date(2026, 12, 28), closed) == (

@@ -7,7 +7,8 @@ import pytest
 
 from intranet.models import utcnow
 from intranet.notify.models import OutboxMessage
-from intranet.owl import services
+from intranet.owl.services import applications, disruptions
+from intranet.owl.services.common import OwlError
 
 
 @pytest.fixture
@@ -17,10 +18,10 @@ def people(make_foreigner, make_permit, make_application, owl_officer, today):
     make_application(waiting)
     processing = make_foreigner(name="In Process", email="process@mail.example", language="id")
     make_permit(processing, days_left=15)
-    services.start_processing(make_application(processing), owl_officer)
+    applications.start_processing(make_application(processing), owl_officer)
     decided = make_foreigner(name="Decided", email="decided@mail.example")
     make_permit(decided, days_left=10)
-    services.reject_application(
+    applications.reject_application(
         make_application(decided), reason="x", actor=owl_officer, today=today
     )
     make_foreigner(name="No Application", email="none@mail.example")
@@ -37,7 +38,7 @@ def test_notice_and_all_clear(people, make_user, client, run_jobs, mail_sink):
     mail_sink.clear()
     admin = make_user("admin")
     start = utcnow() - dt.timedelta(minutes=5)
-    notice = services.create_disruption(
+    notice = disruptions.create_disruption(
         title_en="Online system outage",
         title_id="Gangguan sistem daring",
         message_en="Our application system is down.",
@@ -60,11 +61,11 @@ def test_notice_and_all_clear(people, make_user, client, run_jobs, mail_sink):
 
     # A foreigner who applies after the notice is not in its audience; the all-clear goes to the
     # same two people, once.
-    services.resolve_disruption(
+    disruptions.resolve_disruption(
         notice, resolution_en="Back online.", resolution_id="Sudah normal kembali.", actor=admin
     )
-    with pytest.raises(services.OwlError):
-        services.resolve_disruption(notice, resolution_en="x", resolution_id="x", actor=admin)
+    with pytest.raises(OwlError):
+        disruptions.resolve_disruption(notice, resolution_en="x", resolution_id="x", actor=admin)
     assert _kind("owl.disruption_resolved") == ["process@mail.example", "waiting@mail.example"]
     run_jobs()
     assert len(mail_sink.wait_for(4)) == 4

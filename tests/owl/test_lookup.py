@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from intranet.owl.services import PassportStatus, lookup_passport
+from intranet.owl.services.lookups import PassportStatus, lookup_passport
 
 
 def test_unknown_passport_is_none(app_ctx, today):

@@ -6,8 +6,10 @@ import datetime as dt
 import pytest
 
 from intranet.notify.models import OutboxMessage
-from intranet.owl import services, settings
+from intranet.owl import dates, settings
 from intranet.owl.models import OverstayCase
+from intranet.owl.services import applications, overstay, registry
+from intranet.owl.services.common import OwlError
 
 
 def _digests():
@@ -19,19 +21,19 @@ def _digests():
 
 
 def test_days_and_charge(app_ctx):
-    fig = services.overstay_figures(dt.date(2026, 11, 17), dt.date(2026, 11, 27))
+    fig = overstay.overstay_figures(dt.date(2026, 11, 17), dt.date(2026, 11, 27))
     assert (fig.days, fig.charge, fig.escalated) == (10, 10_000_000, False)
-    fig = services.overstay_figures(dt.date(2026, 9, 28), dt.date(2026, 11, 27))
+    fig = overstay.overstay_figures(dt.date(2026, 9, 28), dt.date(2026, 11, 27))
     assert (fig.days, fig.charge, fig.escalated) == (60, None, True)
-    fig = services.overstay_figures(dt.date(2026, 12, 1), dt.date(2026, 11, 27))
+    fig = overstay.overstay_figures(dt.date(2026, 12, 1), dt.date(2026, 11, 27))
     assert (fig.days, fig.charge, fig.escalated) == (0, 0, False)
 
 
 def test_rate_and_threshold_are_settings(app_ctx):
     settings.save_numbers(rate=750_000, escalation=30, standard=5)
-    fig = services.overstay_figures(dt.date(2026, 11, 17), dt.date(2026, 11, 27))
+    fig = overstay.overstay_figures(dt.date(2026, 11, 17), dt.date(2026, 11, 27))
     assert fig.charge == 7_500_000
-    assert services.overstay_figures(dt.date(2026, 10, 28), dt.date(2026, 11, 27)).escalated
+    assert overstay.overstay_figures(dt.date(2026, 10, 28), dt.date(2026, 11, 27)).escalated
 
 
 def test_case_reaches_the_digest_once_then_again_when_it_crosses_60_days(
@@ -42,16 +44,16 @@ def test_case_reaches_the_digest_once_then_again_when_it_crosses_60_days(
     permit = make_permit(f, expiry=today - dt.timedelta(days=10), permit_number="2C25RU0000001")
     make_permit(days_left=100)  # not expired: no case
 
-    summary = services.run_overstay_scan(today)
+    summary = overstay.run_overstay_scan(today)
     assert summary["opened"] == 1
     case = OverstayCase.get(OverstayCase.permit == permit.id)
     assert (case.opened_on, case.escalated_on, case.status) == (today, None, "open")
-    digest = services.send_overstay_digest(today)
+    digest = overstay.send_overstay_digest(today)
     assert digest.new_count == 1 and digest.escalated_count == 0
 
     # the same day again: nothing new, no second digest
-    assert services.run_overstay_scan(today)["opened"] == 0
-    assert services.send_overstay_digest(today) is None
+    assert overstay.run_overstay_scan(today)["opened"] == 0
+    assert overstay.send_overstay_digest(today) is None
     rows = _digests()
     assert sorted(r.to_address for r in rows) == ["intel2@kanim.example", "intel@kanim.example"]
     run_jobs()
@@ -66,13 +68,13 @@ def test_case_reaches_the_digest_once_then_again_when_it_crosses_60_days(
 
     # 50 days later the case crosses 60 days: reported once more, as escalated
     later = today + dt.timedelta(days=50)
-    services.run_overstay_scan(later)
+    overstay.run_overstay_scan(later)
     case = OverstayCase.get_by_id(case.id)
     assert case.escalated_on == later
-    digest2 = services.send_overstay_digest(later)
+    digest2 = overstay.send_overstay_digest(later)
     assert (digest2.new_count, digest2.escalated_count) == (0, 1)
-    assert services.send_overstay_digest(later) is None
-    assert services.send_overstay_digest(later + dt.timedelta(days=1)) is None
+    assert overstay.send_overstay_digest(later) is None
+    assert overstay.send_overstay_digest(later + dt.timedelta(days=1)) is None
     assert len(_digests()) == 4
     run_jobs()
     assert len(mail_sink.wait_for(4)) == 4
@@ -86,18 +88,18 @@ def test_no_case_while_a_renewal_is_in_process_and_closed_when_renewed(
     f = make_foreigner()
     make_permit(f, expiry=today - dt.timedelta(days=3))
     application = make_application(f, kind="extension", received_on=today - dt.timedelta(days=5))
-    assert services.run_overstay_scan(today)["opened"] == 0
+    assert overstay.run_overstay_scan(today)["opened"] == 0
 
-    services.reject_application(
+    applications.reject_application(
         application, reason="No sponsor letter", actor=owl_officer, today=today
     )
-    assert services.run_overstay_scan(today)["opened"] == 1
+    assert overstay.run_overstay_scan(today)["opened"] == 1
 
     g = make_foreigner()
     make_permit(g, expiry=today - dt.timedelta(days=2))
-    services.run_overstay_scan(today)
+    overstay.run_overstay_scan(today)
     case = OverstayCase.get(OverstayCase.foreigner == g.id)
-    services.add_permit(
+    registry.add_permit(
         g,
         permit_type="ITAS",
         subtype="work",
@@ -107,37 +109,37 @@ def test_no_case_while_a_renewal_is_in_process_and_closed_when_renewed(
         expiry_date=today + dt.timedelta(days=365),
         actor=owl_officer,
     )
-    services.run_overstay_scan(today + dt.timedelta(days=1))
+    overstay.run_overstay_scan(today + dt.timedelta(days=1))
     case = OverstayCase.get_by_id(case.id)
     assert (case.status, case.closed_reason) == ("closed", "renewed")
 
 
 def test_follow_up_paid_closes_the_case_for_good(make_permit, intel_officer, today):
     permit = make_permit(expiry=today - dt.timedelta(days=4))
-    services.run_overstay_scan(today)
+    overstay.run_overstay_scan(today)
     case = OverstayCase.get(OverstayCase.permit == permit.id)
-    services.record_follow_up(
+    overstay.record_follow_up(
         case, action="visited", action_date=today, notes="At the address", actor=intel_officer
     )
     assert OverstayCase.get_by_id(case.id).status == "open"
-    services.record_follow_up(
+    overstay.record_follow_up(
         case, action="paid", action_date=today, notes="Receipt 123", actor=intel_officer
     )
     case = OverstayCase.get_by_id(case.id)
     assert (case.status, case.closed_reason) == ("closed", "paid")
-    assert services.run_overstay_scan(today + dt.timedelta(days=1))["opened"] == 0
-    with pytest.raises(services.OwlError):
-        services.record_follow_up(
+    assert overstay.run_overstay_scan(today + dt.timedelta(days=1))["opened"] == 0
+    with pytest.raises(OwlError):
+        overstay.record_follow_up(
             case, action="other", action_date=today, notes="", actor=intel_officer
         )
 
 
 def test_deported_cancels_the_permit(make_permit, intel_officer, today):
     permit = make_permit(expiry=today - dt.timedelta(days=70))
-    services.run_overstay_scan(today)
+    overstay.run_overstay_scan(today)
     case = OverstayCase.get(OverstayCase.permit == permit.id)
     assert case.escalated_on == today
-    services.record_follow_up(
+    overstay.record_follow_up(
         case, action="deported", action_date=today, notes="", actor=intel_officer
     )
     assert type(permit).get_by_id(permit.id).status == "cancelled"
@@ -148,13 +150,13 @@ def test_overstay_list_shows_days_and_charge_and_every_view_is_audited(
 ):
     from intranet.audit.models import AuditEntry
 
-    expiry = services.wib_today() - dt.timedelta(days=12)
+    expiry = dates.wib_today() - dt.timedelta(days=12)
     make_permit(make_foreigner(name="Chen Wei", nationality="CN"), expiry=expiry)
     make_permit(
         make_foreigner(name="Old Case", nationality="GB"),
-        expiry=services.wib_today() - dt.timedelta(days=75),
+        expiry=dates.wib_today() - dt.timedelta(days=75),
     )
-    services.run_overstay_scan(services.wib_today())
+    overstay.run_overstay_scan(dates.wib_today())
     intel_officer.language = "en"  # signed-in users read in their own language
     intel_officer.save()
     login_as(intel_officer)
@@ -173,8 +175,8 @@ def test_inteldakim_records_follow_up_through_the_page(
 ):
     from intranet.owl.models import OverstayFollowUp
 
-    permit = make_permit(expiry=services.wib_today() - dt.timedelta(days=3))
-    services.run_overstay_scan(services.wib_today())
+    permit = make_permit(expiry=dates.wib_today() - dt.timedelta(days=3))
+    overstay.run_overstay_scan(dates.wib_today())
     case = OverstayCase.get(OverstayCase.permit == permit.id)
     login_as(intel_officer)
     page = f"/owl/overstay/{case.id}"
@@ -187,7 +189,7 @@ def test_inteldakim_records_follow_up_through_the_page(
         f"/owl/overstay/{case.id}/follow-up",
         {
             "action": "visited",
-            "action_date": services.wib_today().isoformat(),
+            "action_date": dates.wib_today().isoformat(),
             "notes": "Sponsor says he left",
         },
         token_from=page,

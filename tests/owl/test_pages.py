@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from intranet.owl import demo, services
+from intranet.owl import dates, demo
 from intranet.owl.models import Application, Disruption, Foreigner, OverstayCase, Permit
 from tests.conftest import seeded_faker
 
@@ -15,7 +15,7 @@ ROLES = ("izin_tinggal", "inteldakim", "kepala", "admin")
 @pytest.fixture
 def demo_data(app_ctx, make_user):
     users = {role: make_user(role, name=f"Demo {role}") for role in ROLES}
-    demo.load(seeded_faker(), users, count=80, seed=11, today=services.wib_today())
+    demo.load(seeded_faker(), users, count=80, seed=11, today=dates.wib_today())
     return users
 
 
@@ -68,7 +68,7 @@ def test_every_page_renders_for_its_roles(demo_data, client, login_as, language)
 
 
 def test_demo_spread(demo_data):
-    today = services.wib_today()
+    today = dates.wib_today()
     expiries = [p.expiry_date for p in Permit.select().where(Permit.status == "active")]
     assert min(expiries) < today < max(expiries)
     assert any(today <= e <= today + dt.timedelta(days=60) for e in expiries)

@@ -191,10 +191,11 @@ def test_where_it_says_contact_the_office_the_page_names_it(
 ):
     """A rejected application (and one not found) names the office's address, phone and
     opening hours, in the page's language; they are the Si Owl settings."""
-    from intranet.owl import services, settings
+    from intranet.owl import settings
+    from intranet.owl.services import applications
 
     application, _f, _other = case
-    services.reject_application(application, reason="Dokumen sponsor tidak lengkap.")
+    applications.reject_application(application, reason="Dokumen sponsor tidak lengkap.")
     english = _lookup(client, application.number, "PA7654321", lang="en")
     html = english.get_data(as_text=True)
     assert "you may contact the office" in html

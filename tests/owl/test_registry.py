@@ -4,7 +4,7 @@ pages, filters, search), settings, and the demo data."""
 import datetime as dt
 import re
 
-from intranet.owl import services, settings
+from intranet.owl import dates, settings
 from intranet.owl.models import Foreigner, Permit
 from tests.conftest import seeded_faker
 
@@ -70,7 +70,7 @@ def test_foreigner_search(client, login_as, owl_officer, make_foreigner, make_pe
 
 
 def test_permit_list_pages_by_keyset(client, login_as, owl_officer, make_permit, app_ctx):
-    today = services.wib_today()
+    today = dates.wib_today()
     for i in range(60):
         make_permit(days_left=i % 40, today=today, permit_number=f"2C26PG{i:07d}")
     make_permit(days_left=-5, today=today, permit_number="2C26PGEXPIRED")
@@ -147,7 +147,7 @@ def test_settings_page_adds_lead_times_from_today(client, login_as, make_user, a
     assert bad.status_code == 422
     assert client.post_form(page, data, token_from=page).status_code == 303
     rules = settings.lead_rules()
-    today = services.wib_today()
+    today = dates.wib_today()
     assert rules["ITAS"][0] == (90, today)
     assert rules["ITAS"][1] == (60, None)
     assert [d for d, _ in rules["ITK"]] == [14, 7, 1]

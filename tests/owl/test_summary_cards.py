@@ -2,7 +2,7 @@
 
 import re
 
-from intranet.owl import services
+from intranet.owl import dates
 
 
 def _tile_href(html, tile):
@@ -17,7 +17,7 @@ def _listed(client, href):
 
 
 def test_expiring_cards_open_their_own_window(client, login_as, owl_officer, make_permit):
-    today = services.wib_today()
+    today = dates.wib_today()
     soon = make_permit(days_left=10, today=today)
     later = make_permit(days_left=45, today=today)
     make_permit(days_left=90, today=today)
