@@ -14,22 +14,6 @@ from .audit import services as audit_services
 from .core.actor import actor
 from .extensions import babel, csrf, db, htmx, init_database, login_manager, mail
 
-# Feature blueprints, in navigation order. Each module exposes ``bp`` and ``NAV``:
-# a list of (endpoint, label) shown to whoever the endpoint's policy admits.
-FEATURES = [
-    "intranet.core.views",
-    "intranet.cempaka.views",
-    "intranet.anggrek.views",
-    "intranet.emak.views",
-    "intranet.jali.views",
-    "intranet.owl.views",
-    "intranet.people.views",
-    "intranet.notify.views",
-    "intranet.audit.views",
-    "intranet.mailcatcher.views",
-    "intranet.auth.views",
-]
-
 
 def _project_root():
     return os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -162,11 +146,17 @@ def _register_features(app):
 
     app.url_map.converters["int"] = RowIdConverter
 
+    from . import features
+
+    # Each feature's blueprint (``bp``, and its ``NAV``: (endpoint, label) shown to whoever
+    # the endpoint's policy admits), in navigation order; then its template helpers.
     nav = []
-    for name in FEATURES:
+    for name in features.views_in_nav_order():
         module = importlib.import_module(name)
         app.register_blueprint(module.bp)
         nav.extend(getattr(module, "NAV", []))
+    for name in features.modules("templating"):
+        importlib.import_module(name).register(app)
     app.extensions["intranet_nav"] = nav
 
 

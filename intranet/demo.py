@@ -2,8 +2,8 @@
 
 Loaded once by ./run (``flask --app intranet demo load``); the role accounts' NIPs and passwords
 are written to ``instance/demo_accounts.txt`` (mode 0600) and printed by ./run. Feature modules
-add their own demo data with a module listed in ``DEMO_MODULES`` whose ``load(fake, accounts)``
-receives a ``Faker`` (id_ID) and the dict of role accounts.
+add their own demo data with a module declared as ``Feature(demo=...)``, whose
+``load(fake, accounts)`` receives a ``Faker`` (id_ID) and the dict of role accounts.
 """
 
 import datetime as dt
@@ -16,6 +16,7 @@ from faker import Faker
 from .audit.services import record
 from .auth.passwords import hash_password
 from .extensions import transaction
+from .features import modules
 from .people.models import Unit, User, UserRole
 
 UNITS = [
@@ -41,13 +42,8 @@ ROLE_ACCOUNTS = [
 ]
 
 # Modules with a ``load(fake, accounts)`` function, run after the people are in place.
-DEMO_MODULES = [
-    "intranet.owl.demo",
-    "intranet.emak.demo",
-    "intranet.cempaka.demo",
-    "intranet.anggrek.demo",
-    "intranet.jali.demo",
-]
+# Each feature's demo data (``load(fake, accounts)``), as declared (intranet/features.py).
+DEMO_MODULES = modules("demo")
 
 # Office location (Jl. Merpati Blok B-12 No. 3, Kemayoran): WFH homes are scattered around Jakarta.
 OFFICE_LAT, OFFICE_LON = -6.1612, 106.8452

@@ -31,6 +31,7 @@ INSTALLED = (
     "intranet.auth",
     "intranet.audit",
     "intranet.notify",
+    "intranet.jobs",
     "intranet.owl",
     "intranet.emak",
     "intranet.cempaka",
@@ -42,12 +43,12 @@ INSTALLED = (
 
 @dataclass(frozen=True)
 class Feature:
-    views: str | None = None
+    views: str | tuple[str, ...] | None = None  # one module, or several (each its blueprint)
     models: str | None = None
     jobs: str | None = None
     demo: str | None = None
     templating: str | None = None
-    nav: int = 100
+    nav: int | tuple[int, ...] = 100  # one position, or one per views module
 
 
 def declared():
@@ -63,5 +64,10 @@ def modules(part):
 
 def views_in_nav_order():
     """The views modules, ordered by where their links sit in the navigation."""
-    ordered = sorted(declared(), key=lambda item: item[1].nav)  # stable: ties keep INSTALLED
-    return [f.views for _name, f in ordered if f.views]
+    found = []
+    for _name, feature in declared():
+        views = feature.views or ()
+        views = (views,) if isinstance(views, str) else views
+        places = feature.nav if isinstance(feature.nav, tuple) else (feature.nav,) * len(views)
+        found.extend(zip(places, views, strict=True))
+    return [views for _place, views in sorted(found, key=lambda item: item[0])]  # stable

@@ -18,21 +18,13 @@ class BaseModel(Model):
         legacy_table_names = False
 
 
-# Modules whose models make up the schema. The migration check test compares the migrated database
-# against exactly these; a feature adds its module here and a numbered migration in migrations/.
-MODEL_MODULES = [
-    "intranet.people.models",
-    "intranet.auth.models",
-    "intranet.audit.models",
-    "intranet.core.models",
-    "intranet.notify.models",
-    "intranet.jobs.models",
-    "intranet.owl.models",
-    "intranet.emak.models",
-    "intranet.cempaka.models",
-    "intranet.anggrek.models",
-    "intranet.jali.models",
-]
+def model_modules():
+    """The modules whose models make up the schema: what each feature declares
+    (``intranet/features.py``). The migration check test compares the migrated database against
+    exactly these; a feature's models come with a numbered migration in migrations/."""
+    from .features import modules
+
+    return modules("models")
 
 
 def all_models():
@@ -41,7 +33,7 @@ def all_models():
     from peewee import sort_models
 
     models = []
-    for name in MODEL_MODULES:
+    for name in model_modules():
         module = importlib.import_module(name)
         for value in vars(module).values():
             if (

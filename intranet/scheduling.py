@@ -1,7 +1,7 @@
 """Registry of periodic jobs (DESIGN §4 "Scheduler").
 
-A feature declares its periodic jobs in its ``jobs.py`` with the decorator, and lists that module
-in ``JOB_MODULES``:
+A feature declares its periodic jobs in its ``jobs.py`` with the decorator, and names that module
+in its declaration (``Feature(jobs=...)``, ``intranet/features.py``):
 
     from ..scheduling import periodic
 
@@ -35,16 +35,10 @@ import importlib
 from dataclasses import dataclass
 
 from .extensions import db
+from .features import modules
 
-JOB_MODULES = [
-    "intranet.notify.jobs",
-    "intranet.jobs.scheduler",  # the runner's own housekeeping (notify.purge_run_history)
-    "intranet.owl.jobs",
-    "intranet.emak.jobs",
-    "intranet.cempaka.jobs",
-    "intranet.anggrek.jobs",
-    "intranet.jali.jobs",
-]
+# The modules holding @periodic jobs: what each feature declares (intranet/features.py).
+JOB_MODULES = modules("jobs")
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from ..core.responses import is_fragment_request, redirect_to, render, render_in
 from ..people.models import User
 from ..policy import SIGNED_IN, require, roles
 from . import components as comp
-from . import lines, notices, queries, runs, sending, templating
+from . import lines, notices, queries, runs, sending
 from .forms import EmployeeLinesForm, ImportForm, RunForm
 from .importer import FileRejected
 from .models import DRAFT, FINAL, SENDING, SENT, PayNotice, PayRun
@@ -24,7 +24,6 @@ from .money import AmountError, parse_amount
 from .runs import PayError, RunLocked
 
 bp = Blueprint("emak", __name__, url_prefix="/pay")
-bp.record_once(lambda state: templating.register(state.app))
 
 NAV = [
     ("emak.list_runs", _l("Pay runs")),

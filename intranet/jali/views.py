@@ -54,7 +54,6 @@ READERS = ("resepsionis", "admin", "kepala")
 LOG_PAGE_SIZE = 50
 
 # The app-wide filters Si Jali's pages and e-mails use (country_name, jali_date, jali_duration).
-bp.record_once(lambda state: templating.register(state.app))
 
 
 def _minutes_between(start, end):

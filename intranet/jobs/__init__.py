@@ -2,3 +2,10 @@
 the record of every run (``ScheduledRun``) and the RQ entry point that runs one. The registry of
 periodic jobs (``@periodic``, ``JOB_MODULES``, ``job_connection``) is ``intranet.scheduling``.
 """
+
+from ..features import Feature
+
+FEATURE = Feature(
+    models="intranet.jobs.models",
+    jobs="intranet.jobs.scheduler",
+)

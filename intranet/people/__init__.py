@@ -1,0 +1,7 @@
+"""The staff directory: users, units, roles, who holds a role."""
+
+from ..features import Feature
+
+FEATURE = Feature(
+    models="intranet.people.models",
+)

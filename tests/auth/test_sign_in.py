@@ -78,8 +78,9 @@ def _other_char(char):
 
 
 def test_remembered_cookie_check_never_admits_an_altered_cookie(app, client, make_user):
-    """The session cookie's signature check is remembered for a minute (intranet.core.speedups.CookieSessionInterface);
-    a cookie differing in any character is still checked in full and refused."""
+    """The session cookie's signature check is remembered for a minute (CookieSessionInterface in
+    intranet.core.speedups); a cookie differing in any character is still checked in full and
+    refused."""
     user = make_user()
     _login(client, user.email)
     name = app.config["SESSION_COOKIE_NAME"]

@@ -11,7 +11,7 @@ from ...core import caches
 from ...core.actor import actor
 from ...core.responses import render
 from ...policy import admits, policy_for, roles
-from .. import ikm, templating
+from .. import ikm
 from ..labels import (
     CATEGORY_LABELS,
     COUNTER_STATE_LABELS,
@@ -24,7 +24,6 @@ from ..labels import (
 )
 
 bp = Blueprint("anggrek", __name__, url_prefix="/anggrek")
-bp.record_once(lambda state: templating.register(state.app))
 
 NAV = [("anggrek.index", _l("Si Anggrek"))]
 

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from ...core import csp
 from ...policy import require
-from .. import queries, templating
+from .. import queries
 from .. import settings as cset
 
 bp = Blueprint("cempaka", __name__, url_prefix="/cempaka")
@@ -22,8 +22,6 @@ NAV = [
 ]
 
 PER_PAGE = 20
-
-bp.record_once(lambda state: templating.register(state.app))
 
 
 @bp.before_request

@@ -1,10 +1,8 @@
 """notify's one blueprint and its navigation entries; its app-wide template names and hooks
-(``notify.templating``) are installed when the blueprint is registered."""
+(``notify.templating``) are installed by create_app, as the feature declares."""
 
 from flask import Blueprint
 from flask_babel import lazy_gettext as _l
-
-from .. import templating
 
 bp = Blueprint("notify", __name__)
 
@@ -12,5 +10,3 @@ NAV = [
     ("notify.outbox", _l("Outbox")),
     ("notify.scheduler_runs", _l("Scheduled jobs")),
 ]
-
-bp.record_once(lambda state: templating.register(state.app))

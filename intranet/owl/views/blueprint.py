@@ -10,10 +10,9 @@ from ... import policy
 from ...core import caches
 from ...core.actor import actor
 from ...core.responses import is_fragment_request
-from .. import labels, templating
+from .. import labels
 
 bp = Blueprint("owl", __name__, url_prefix="/owl")
-bp.record_once(lambda state: templating.register(state.app))
 
 NAV = [("owl.dashboard", _l("Stay permits"))]
 

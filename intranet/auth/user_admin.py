@@ -1,4 +1,7 @@
-"""Admin pages for users: list with active search, create, edit, deactivate, roles."""
+"""The admin's pages for staff accounts (blueprint ``people``, endpoints ``people.*``): list with
+active search, create, edit, deactivate, roles. They live in auth because an account is the
+directory entry (``people``) and its credentials together; ``people`` itself knows nothing of
+sign-in."""
 
 from typing import NamedTuple
 
@@ -7,17 +10,17 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import escape
 
-from ..auth import accounts
-from ..auth.passwords import password_problem
 from ..core.actor import actor
 from ..core.args import int_arg, page_arg, text_arg
 from ..core.responses import is_fragment_request, redirect_to, render, render_invalid
 from ..extensions import db
+from ..people import services
+from ..people.forms import UserForm
+from ..people.models import Unit, User, UserRole, format_nip
+from ..people.roles import ROLE_LABELS
 from ..policy import roles
-from . import services
-from .forms import UserForm
-from .models import Unit, User, UserRole, format_nip
-from .roles import ROLE_LABELS
+from . import accounts
+from .passwords import password_problem
 
 bp = Blueprint("people", __name__, url_prefix="/admin/users")
 
