@@ -8,11 +8,11 @@ officer (even one who also holds one of those roles). Every read and change is a
 of office is e-mailed on each new flag through the outbox, in the same transaction.
 """
 
-from flask import has_request_context, url_for
 from flask_babel import lazy_gettext as _l
 from peewee import JOIN
 
 from ..audit.services import record
+from ..core.links import external_url
 from ..extensions import transaction
 from ..models import utcnow
 from ..people.directory import users_with_role
@@ -110,11 +110,9 @@ def _heads_of_office(exclude_id):
 
 
 def _case_url(flag_id):
-    # Not core.links.external_url: that would change the link when PUBLIC_URL is set (and give
-    # the demo's e-mails an absolute one); left for the lead to decide.
-    if has_request_context():
-        return url_for("anggrek.show_flag", flag_id=flag_id, _external=True)
-    return f"/anggrek/flags/{flag_id}"
+    """The case's link in the heads' e-mail: on the public address (PUBLIC_URL), never the
+    Host header of whichever request raised the flag, and absolute even from a job."""
+    return external_url("anggrek.show_flag", flag_id=flag_id)
 
 
 def create_flag(*, reporter, officer, category, description, event_ids=(), upload=None):

@@ -170,3 +170,20 @@ def test_qr_code_is_an_svg_of_the_survey_address(served, client, login_as, make_
     out = __import__("io").BytesIO()
     expected.save(out, kind="svg", scale=8, border=2, xmldecl=False, svgns=True, title=counter.name)
     assert r.data == out.getvalue()
+
+
+def test_the_qr_code_and_the_heads_mail_use_the_public_address(
+    served, client, login_as, make_user, app
+):
+    """With PUBLIC_URL set, the counter's QR code and a flag e-mail's link point at the public
+    address, never at the host an admin's page happened to be asked on (core.links)."""
+    app.config["SERVER_NAME_FOR_LINKS"] = "https://intranet.kanim-jakpus.example"
+    counter, *_ = served
+    login_as(make_user("atasan"))
+    page = client.get(f"/anggrek/counters/{counter.id}/qr").get_data(as_text=True)
+    assert f"https://intranet.kanim-jakpus.example/anggrek/s/{counter.survey_token}" in page
+    assert "http://localhost/anggrek/s/" not in page  # the host this page was asked on
+    from intranet.anggrek.flags import _case_url
+
+    with app.test_request_context("/", headers={"Host": "10.0.0.5:5000"}):
+        assert _case_url(7) == "https://intranet.kanim-jakpus.example/anggrek/flags/7"

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 
 from ...audit.services import record
 from ...core.actor import actor
+from ...core.links import external_url
 from ...core.refusals import put_on_form
 from ...core.responses import redirect_to, render, render_invalid
 from ...extensions import transaction
@@ -99,9 +100,9 @@ def edit_counter(counter_id):
 
 
 def _survey_url(counter):
-    # The address the QR code is printed with, on the host the page was asked on. (Not
-    # core.links.external_url: with PUBLIC_URL set that would change it; left for the lead.)
-    return url_for("anggrek.survey_form", token=counter.survey_token, _external=True)
+    """The address the counter's QR code is printed with: the public address (PUBLIC_URL) the
+    public's phones reach, not the host the admin's page was asked on."""
+    return external_url("anggrek.survey_form", token=counter.survey_token)
 
 
 @bp.get("/counters/<int:counter_id>/qr")
