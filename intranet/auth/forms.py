@@ -21,25 +21,6 @@ class LoginForm(FlaskForm):
     next = HiddenField()
 
 
-class ChangePasswordForm(FlaskForm):
-    current = PasswordField(
-        _l("Current password"), validators=[DataRequired(_l("Enter your current password."))]
-    )
-    new = PasswordField(
-        _l("New password"),
-        validators=[DataRequired(_l("Enter a new password.")), Length(max=200)],
-    )
-    confirm = PasswordField(
-        _l("Repeat the new password"),
-        validators=[EqualTo("new", _l("The two new passwords do not match."))],
-    )
-
-    def validate_new(self, field):
-        problem = password_problem(field.data)
-        if problem:
-            raise ValidationError(problem)
-
-
 def _address(form, field):
     if not is_valid_address(field.data or ""):
         raise ValidationError(_l("Enter a valid e-mail address, e.g. nama@imigrasi.go.id."))
@@ -52,7 +33,9 @@ class ForgotPasswordForm(FlaskForm):
     )
 
 
-class ResetPasswordForm(FlaskForm):
+class NewPasswordForm(FlaskForm):
+    """A new password, typed twice and checked against the password rules (reset and change)."""
+
     new = PasswordField(
         _l("New password"),
         validators=[DataRequired(_l("Enter a new password.")), Length(max=200)],
@@ -66,3 +49,13 @@ class ResetPasswordForm(FlaskForm):
         problem = password_problem(field.data)
         if problem:
             raise ValidationError(problem)
+
+
+class ResetPasswordForm(NewPasswordForm):
+    pass
+
+
+class ChangePasswordForm(NewPasswordForm):
+    current = PasswordField(
+        _l("Current password"), validators=[DataRequired(_l("Enter your current password."))]
+    )
