@@ -64,14 +64,16 @@ def test_run_serves_sign_in_and_stops_everything(tmp_path):
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=2) as r:
                     body = r.read().decode()
             except OSError:
-                assert proc.poll() is None, "./run exited early"
+                if proc.poll() is not None:
+                    pytest.fail("./run exited early:\n" + proc.stdout.read()[-3000:])
                 time.sleep(0.5)
         assert body is not None, "sign-in page never came up"
         assert 'id="login-form"' in body
         health = urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5).read()
         assert b'"redis":"ok"' in health.replace(b" ", b"")
     finally:
-        os.killpg(proc.pid, signal.SIGINT)
+        if _group_alive(proc.pid):
+            os.killpg(proc.pid, signal.SIGINT)
         try:
             out, _ = proc.communicate(timeout=90)
         except subprocess.TimeoutExpired:

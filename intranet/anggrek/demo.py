@@ -100,25 +100,30 @@ def load(fake, accounts):
         for i in range(0, len(rows), 500):
             SurveyResponse.insert_many(rows[i : i + 500]).execute()
 
-    # This morning, live: through the real console steps.
+    # This morning, live: through the real console steps. "m minutes ago", but never before
+    # today's WIB midnight (loaded at 00:10 the tickets would land on yesterday's finished day);
+    # the order of the steps is kept either way.
     now = clock.now()
+    midnight = clock.day_bounds(clock.wib_day(now))[0]
+
+    def ago(minutes):
+        at = now - dt.timedelta(minutes=minutes)
+        return max(at, midnight + dt.timedelta(seconds=60 - minutes))
+
     with transaction():
         for i in range(14):
             services.issue_ticket(
-                rng.choice(["paspor_baru", "penggantian", "pengambilan"]),
-                at=now - dt.timedelta(minutes=40 - 2 * i),
+                rng.choice(["paspor_baru", "penggantian", "pengambilan"]), at=ago(40 - 2 * i)
             )
     for i, counter in enumerate(counters[:4]):
         officer = officers[i % len(officers)]
         if services.staffed_by(officer) is not None:
             continue
-        services.open_counter(counter, officer, at=now - dt.timedelta(minutes=35))
+        services.open_counter(counter, officer, at=ago(35))
         if i < 3:
-            t = services.call_next(counter, officer, at=now - dt.timedelta(minutes=10 - i))
+            t = services.call_next(counter, officer, at=ago(10 - i))
             if i < 2:
-                services.start_interview(
-                    counter, officer, t.id, at=now - dt.timedelta(minutes=8 - i)
-                )
+                services.start_interview(counter, officer, t.id, at=ago(8 - i))
 
     # Two flag cases about the demo counter officer, raised by the section head.
     reporter, head = accounts.get("atasan"), accounts.get("kepala")

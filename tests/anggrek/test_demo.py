@@ -53,6 +53,23 @@ def test_simulated_days_obey_the_state_machine():
 
 
 def test_demo_load(app_ctx, client, login_as, monkeypatch):
+    _demo_load(client, login_as, monkeypatch)
+
+
+def test_demo_load_just_after_midnight(app_ctx, client, login_as, monkeypatch):
+    """Loaded at 00:02 WIB (./run started then, once): the live morning's tickets, taken
+    "40 minutes ago", would fall on yesterday, whose simulated day already holds A001."""
+    from intranet.anggrek import clock
+
+    at = dt.datetime(2026, 12, 7, 17, 2, 34)  # 2026-12-08 00:02:34 WIB, a Tuesday
+    monkeypatch.setattr(clock, "now", lambda: at)
+    _demo_load(client, login_as, monkeypatch)
+    live = Ticket.select().where(Ticket.issue_date == dt.date(2026, 12, 8))
+    assert live.count() == 14
+    assert all(clock.wib_day(t.issued_at) == t.issue_date for t in Ticket.select())
+
+
+def _demo_load(client, login_as, monkeypatch):
     from intranet.anggrek import demo
     from intranet.demo import load_demo
     from intranet.people.models import User
