@@ -149,12 +149,14 @@ def _register_features(app):
     from . import features
 
     # Each feature's blueprint (``bp``, and its ``NAV``: (endpoint, label) shown to whoever
-    # the endpoint's policy admits), in navigation order; then its template helpers.
+    # the endpoint's policy admits, in the menu ``NAV_GROUP``), in navigation order; then its
+    # template helpers.
     nav = []
     for name in features.views_in_nav_order():
         module = importlib.import_module(name)
         app.register_blueprint(module.bp)
-        nav.extend(getattr(module, "NAV", []))
+        group = getattr(module, "NAV_GROUP", None)
+        nav.extend((group, endpoint, label) for endpoint, label in getattr(module, "NAV", []))
     for name in features.modules("templating"):
         importlib.import_module(name).register(app)
     app.extensions["intranet_nav"] = nav
@@ -232,6 +234,7 @@ def _register_hooks(app):
     from .core.layout import Layout
 
     layout = Layout(app)
+    app.extensions["intranet_layout"] = layout
 
     @app.context_processor
     def _layout_context():

@@ -10,6 +10,7 @@ A feature package says in its ``__init__.py`` what it plugs in:
         jobs="intranet.owl.jobs",            # its ``@periodic`` jobs
         demo="intranet.owl.demo",            # ``load(fake, accounts)`` for ./run's demo office
         templating="intranet.owl.templating",  # ``register(app)``: its template filters/globals
+        inbox="intranet.owl.inbox",          # ``items(user)``: the work waiting on Beranda
         nav=60,                              # where its links sit in the navigation
     )
 
@@ -48,6 +49,7 @@ class Feature:
     jobs: str | None = None
     demo: str | None = None
     templating: str | None = None
+    inbox: str | None = None  # ``items(user)``: Beranda's work waiting (intranet.core.inbox)
     nav: int | tuple[int, ...] = 100  # one position, or one per views module
 
 

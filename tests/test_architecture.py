@@ -248,7 +248,7 @@ def test_every_feature_declares_what_it_has():
     missing = []
     for package in features.INSTALLED:
         feature = declared[package]
-        for part in ("models", "jobs", "demo", "templating"):
+        for part in ("models", "jobs", "demo", "templating", "inbox"):
             if f"{package}.{part}" in MODULES and getattr(feature, part) != f"{package}.{part}":
                 missing.append(f"{package}: {part}")
     packages = {m.split(".")[1] for m in MODULES if m.count(".") >= 1}

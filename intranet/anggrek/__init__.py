@@ -8,5 +8,6 @@ FEATURE = Feature(
     jobs="intranet.anggrek.jobs",
     demo="intranet.anggrek.demo",
     templating="intranet.anggrek.templating",
+    inbox="intranet.anggrek.inbox",
     nav=30,
 )

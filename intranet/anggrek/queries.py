@@ -16,6 +16,8 @@ from ..extensions import db, is_postgres
 from ..people.models import Unit, User
 from . import clock, flags
 from .models import (
+    FLAG_INVESTIGATING,
+    FLAG_OPEN,
     WAITING,
     Counter,
     CounterState,
@@ -123,10 +125,16 @@ def counter_code_taken(code, other_than=None):
 # ----- flags ----------------------------------------------------------------------------------
 
 
+UNDECIDED = "undecided"
+
+
 def flag_cases(user, status=None, limit=500):
-    """The cases ``user`` may see (flags.visible_to), newest first, of ``status`` when given."""
+    """The cases ``user`` may see (flags.visible_to), newest first, of ``status`` when given
+    (``UNDECIDED``: open or under investigation, what the head still has to decide)."""
     query = flags.visible_to(user).order_by(Flag.created_at.desc())
-    if status:
+    if status == UNDECIDED:
+        query = query.where(Flag.status.in_((FLAG_OPEN, FLAG_INVESTIGATING)))
+    elif status:
         query = query.where(Flag.status == status)
     return list(query.limit(limit))
 

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..core.args import BIG_ID_MAX, date_arg, int_arg
 from ..core.filters import WIB
+from ..core.navigation import ADMIN
 from ..core.responses import render
 from ..policy import roles
 from . import labels
@@ -14,6 +15,7 @@ from .models import AuditEntry
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
 
+NAV_GROUP = ADMIN
 NAV = [("audit.list_entries", _l("Audit log"))]
 
 PAGE_SIZE = 100

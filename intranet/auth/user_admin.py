@@ -12,6 +12,7 @@ from markupsafe import escape
 
 from ..core.actor import actor
 from ..core.args import int_arg, page_arg, text_arg
+from ..core.navigation import ADMIN
 from ..core.responses import is_fragment_request, redirect_to, render, render_invalid
 from ..extensions import db
 from ..people import services
@@ -24,6 +25,7 @@ from .passwords import password_problem
 
 bp = Blueprint("people", __name__, url_prefix="/admin/users")
 
+NAV_GROUP = ADMIN
 NAV = [("people.list_users", _l("Users"))]
 
 PAGE_SIZE = 50

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..core.actor import actor
+from ..core.navigation import ACCOUNT
 from ..core.responses import redirect_to, render, render_invalid
 from ..policy import SIGNED_IN, public, roles
 from . import password_reset, services
@@ -16,7 +17,8 @@ from .sessions import end_current_session
 
 bp = Blueprint("auth", __name__)
 
-NAV = [("auth.change_password", _l("Password"))]
+NAV_GROUP = ACCOUNT
+NAV = [("auth.change_password", _l("Change password"))]
 
 
 def safe_next(target):

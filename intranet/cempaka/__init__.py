@@ -8,5 +8,6 @@ FEATURE = Feature(
     jobs="intranet.cempaka.jobs",
     demo="intranet.cempaka.demo",
     templating="intranet.cempaka.templating",
+    inbox="intranet.cempaka.inbox",
     nav=20,
 )

@@ -77,6 +77,18 @@ def date_arg(name, default=None, *, args=None):
     return parse_date(_args(args).get(name), default)
 
 
+def datetime_arg(name, default=None, *, args=None):
+    """An ISO date and time to the second (2026-12-07T08:30:00, naive UTC as the links that
+    carry it write it) between 1900 and 2999, else ``default``."""
+    text = (_args(args).get(name) or "").strip()
+    if len(text) != 19 or parse_date(text[:10]) is None:
+        return default
+    try:
+        return dt.datetime.fromisoformat(text)
+    except ValueError:
+        return default
+
+
 def month_arg(name, default=None, *, args=None):
     """A month argument (2026-12) as the date of its first day, between 1900 and 2999."""
     text = (_args(args).get(name) or "").strip()

@@ -13,7 +13,8 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from .. import policy
-from . import caches
+from . import caches, inbox, navigation
+from .navigation import ACCOUNT
 
 # The layout's own sentences (templates/base.html writes {{ chrome.<key> }}).
 STRINGS = {
@@ -23,6 +24,8 @@ STRINGS = {
     "menu": _l("Menu"),
     "language": _l("Language"),
     "sign_out": _l("Sign out"),
+    "account": _l("Account"),
+    "waiting": _l("waiting"),
     "ministry": _l("Directorate General of Immigration, Ministry of Immigration and Corrections"),
 }
 LINKS = {"home": "core.index", "set_language": "core.set_language", "sign_out_url": "auth.logout"}
@@ -62,47 +65,63 @@ class Layout:
 
     def navbar(self, user, locale, csrf):
         """The body's opening tag and the navigation bar (templates/_navbar.html), rendered per
-        request (the CSRF token, the current path and the user's name, escaped by Jinja as in
-        any template) around the links, a cached part (``nav_links``)."""
+        request (the CSRF token, the current path, the user's name and the counts of work
+        waiting, escaped by Jinja as in any template) around the menus, a cached part
+        (``nav_links``)."""
         signed_in = user is not None and user.is_authenticated
         root = request.script_root
+        menus = self.nav(user, locale, root) if signed_in else ()
+        counts = inbox.badges(user) if signed_in else {}
         template = self.app.jinja_env.get_template("_navbar.html")
         return Markup(  # noqa: S704 - rendered by Jinja, autoescaped
             template.render(
-                nav_links=self.nav_links(user, locale, root),
+                nav_links=self.nav_links(user, locale, root, counts),
+                account=next((m for m in menus if m.key == ACCOUNT.key), None),
                 chrome=self.chrome(locale, root),
                 current_locale=locale,
                 signed_in=signed_in,
                 csrf=csrf,
                 next_path=request.full_path if request.method == "GET" else "",
                 user_name=user.name if signed_in else "",
+                active_endpoint=request.endpoint,
             )
         )
 
-    def nav_links(self, user, locale, script_root):
-        """The navigation links of the user's standing in a language, the active page marked."""
-        key = (policy.standing(user), locale, script_root, request.endpoint)
+    def nav_links(self, user, locale, script_root, counts=None):
+        """The menus of the user's standing in a language, the active page marked, with the
+        counts of work waiting on their buttons."""
+        counts = counts or {}
+        key = (
+            policy.standing(user),
+            locale,
+            script_root,
+            request.endpoint,
+            tuple(sorted(counts.items())),
+        )
 
         def make():
             template = self.app.jinja_env.get_template("_navbar_links.html")
+            menus = [m for m in self.nav(user, locale, script_root) if m.key != ACCOUNT.key]
             return Markup(  # noqa: S704 - rendered by Jinja, autoescaped
                 template.render(
-                    nav_items=self.nav(user, locale, script_root),
+                    menus=menus,
+                    counts=counts,
                     active_endpoint=request.endpoint,
+                    waiting=STRINGS["waiting"],
                 )
             )
 
         return _NAV_LINKS.get_or_make(key, make)
 
     def nav(self, user, locale, script_root):
-        """(endpoint, label, href) of the navigation entries this user's roles may open."""
+        """The menus (``intranet.core.navigation.Menu``) of the pages this user's roles may
+        open."""
         roles = policy.standing(user)  # roles, and e.g. having direct reports
         return _NAV.get_or_make((roles, locale, script_root), lambda: self._make_nav(user))
 
     def _make_nav(self, user):
-        items = []
-        for endpoint, label in self.app.extensions["intranet_nav"]:
+        def admitted(endpoint):
             pol = policy.policy_for(endpoint, self.app)
-            if pol is not None and policy.PUBLIC not in pol and policy.admits(pol, user):
-                items.append((endpoint, str(label), url_for(endpoint)))
-        return tuple(items)
+            return pol is not None and policy.PUBLIC not in pol and policy.admits(pol, user)
+
+        return navigation.build(self.app.extensions["intranet_nav"], admitted, url_for)

@@ -11,11 +11,14 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..extensions import db, get_redis
 from ..policy import SIGNED_IN, public, roles
+from . import inbox
+from .actor import actor
 from .responses import is_fragment_request, render
 
 bp = Blueprint("core", __name__)
@@ -34,7 +37,22 @@ def index():
 @bp.get("/home")
 @roles(SIGNED_IN)
 def home():
-    return render("core/home.html")
+    """Beranda: the user's work inbox, menu by menu in the navigation's order."""
+    me = actor()
+    found = inbox.items(me)
+    inbox.remember(me, found)
+    layout = current_app.extensions["intranet_layout"]
+    menus = layout.nav(me, str(get_locale()), request.script_root)
+    menus = [m for m in menus if m.group is not None]
+    place = {m.group.key: i for i, m in enumerate(menus)}
+    by_group = {}
+    for item in sorted(found, key=lambda item: place.get(item.group, len(place))):
+        by_group.setdefault(item.group, []).append(item)
+    return render(
+        "core/home.html",
+        sections=[(m, by_group[m.group.key]) for m in menus if m.group.key in by_group],
+        shortcuts=[m for m in menus if m.group.key not in by_group and m.group.key != "account"],
+    )
 
 
 @bp.post("/language")

@@ -8,5 +8,6 @@ FEATURE = Feature(
     jobs="intranet.emak.jobs",
     demo="intranet.emak.demo",
     templating="intranet.emak.templating",
+    inbox="intranet.emak.inbox",
     nav=40,
 )

@@ -22,6 +22,7 @@ SIGNED = Case(None, [(PayLine.component.in_(_DEDUCTION_CODES), 0)], PayLine.amou
 DEDUCTED = Case(None, [(PayLine.component.in_(_DEDUCTION_CODES), PayLine.amount)], 0)
 
 DELIVERY_STATES = ("queued", "sending", "sent", "failed", "dead")
+UNDELIVERED = "undelivered"  # the filter of both failed and dead: what finance has to look at
 
 
 def _outbox():
@@ -181,6 +182,14 @@ def _status_counts(run_ids):
     return counts
 
 
+def undelivered_counts(run_ids):
+    """{run_id: notices failed or given up on} of runs being sent or sent (one grouped query)."""
+    return {
+        run_id: statuses.get("failed", 0) + statuses.get("dead", 0)
+        for run_id, statuses in _status_counts(run_ids).items()
+    }
+
+
 def progress(run, now=None):
     """Queued / sending / sent / failed / dead counts of a run's notices, from the outbox."""
     now = now or utcnow()
@@ -238,6 +247,8 @@ def deliveries(run, status="", page=1, per_page=50):
     )
     if status in DELIVERY_STATES:
         query = query.where(outbox.status == status)
+    elif status == UNDELIVERED:
+        query = query.where(outbox.status.in_(("failed", "dead")))
     total = query.count()
     rows = list(query.order_by(User.name, User.id).paginate(page, per_page).dicts())
     return rows, total

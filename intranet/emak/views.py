@@ -11,6 +11,7 @@ from ..audit.services import record
 from ..core.actor import actor
 from ..core.args import int_arg, page_arg
 from ..core.filters import format_number
+from ..core.navigation import NavGroup
 from ..core.refusals import act, put_on_form, refuse_form
 from ..core.responses import is_fragment_request, redirect_to, render, render_invalid
 from ..people.models import User
@@ -25,6 +26,7 @@ from .runs import PayError, RunLocked
 
 bp = Blueprint("emak", __name__, url_prefix="/pay")
 
+NAV_GROUP = NavGroup("emak", _l("Pay"), "Si Emak")
 NAV = [
     ("emak.list_runs", _l("Pay runs")),
     ("emak.my_notices", _l("My pay slips")),

@@ -8,5 +8,6 @@ FEATURE = Feature(
     jobs="intranet.jali.jobs",
     demo="intranet.jali.demo",
     templating="intranet.jali.templating",
+    inbox="intranet.jali.inbox",
     nav=50,
 )

@@ -21,6 +21,7 @@ from ..audit.services import record
 from ..core.actor import actor
 from ..core.args import date_arg, int_arg, page_arg, text_arg
 from ..core.links import external_url
+from ..core.navigation import NavGroup
 from ..core.responses import is_fragment_request, redirect_to, render, render_invalid
 from ..models import utcnow
 from ..people.models import Unit, User
@@ -43,6 +44,7 @@ from .qr import qr_svg
 
 bp = Blueprint("jali", __name__, url_prefix="/jali")
 
+NAV_GROUP = NavGroup("jali", _l("Visitors"), "Si Jali")
 NAV = [
     ("jali.show_desk", _l("Front desk")),
     ("jali.list_visits", _l("Visitor log")),

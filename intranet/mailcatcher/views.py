@@ -8,12 +8,14 @@ import os
 from flask import Blueprint, abort, current_app, make_response
 from flask_babel import lazy_gettext as _l
 
+from ..core.navigation import ADMIN
 from ..core.responses import render
 from ..policy import roles
 
 bp = Blueprint("mailcatcher", __name__, url_prefix="/admin/mail")
 
-NAV = [("mailcatcher.list_messages", _l("Mail catcher"))]
+NAV_GROUP = ADMIN
+NAV = [("mailcatcher.list_messages", _l("Local mailbox"))]
 
 
 def _box():

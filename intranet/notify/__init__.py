@@ -13,5 +13,6 @@ FEATURE = Feature(
     models="intranet.notify.models",
     jobs="intranet.notify.jobs",
     templating="intranet.notify.templating",
+    inbox="intranet.notify.inbox",
     nav=80,
 )

@@ -8,5 +8,6 @@ FEATURE = Feature(
     jobs="intranet.owl.jobs",
     demo="intranet.owl.demo",
     templating="intranet.owl.templating",
+    inbox="intranet.owl.inbox",
     nav=60,
 )

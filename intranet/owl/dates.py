@@ -60,3 +60,13 @@ def working_days_between(start, end, holidays=frozenset()):
         if (weekday + i) % 7 < 5:
             count += 1
     return count - sum(1 for h in holidays if start < h <= end and h.weekday() < 5)
+
+
+def received_before_standard(today, standard_days, holidays=frozenset()):
+    """The latest receipt date whose application, still open ``today``, has taken more than
+    ``standard_days`` working days (``working_days_between``): received on or before it is past
+    the service standard."""
+    day = today
+    while working_days_between(day, today, holidays) <= standard_days:
+        day -= dt.timedelta(days=1)
+    return day

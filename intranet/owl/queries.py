@@ -173,12 +173,22 @@ def latest_permits(foreigners):
 
 # ----- applications ------------------------------------------------------------------------------
 
-APPLICATION_FILTERS = ("open", "received", "in_process", "mine", "completed", "rejected", "all")
+APPLICATION_FILTERS = (
+    "open",
+    "received",
+    "in_process",
+    "mine",
+    "overdue",
+    "completed",
+    "rejected",
+    "all",
+)
 
 
-def application_page(status, before, officer_id):
+def application_page(status, before, officer_id, overdue_from=None):
     """Applications with their foreigner, newest first, in one of ``APPLICATION_FILTERS``
-    (``mine``: the open ones of ``officer_id``), below the id ``before``."""
+    (``mine``: the open ones of ``officer_id``; ``overdue``: the open ones received on or before
+    ``overdue_from``, past the service standard), below the id ``before``."""
     query = (
         Application.select(Application, Foreigner)
         .join(Foreigner, on=(Application.foreigner == Foreigner.id))
@@ -186,6 +196,11 @@ def application_page(status, before, officer_id):
     )
     if status == "open":
         query = query.where(Application.status.in_(OPEN_APPLICATION_STATUSES))
+    elif status == "overdue":
+        query = query.where(
+            Application.status.in_(OPEN_APPLICATION_STATUSES)
+            & (Application.received_on <= overdue_from)
+        )
     elif status == "mine":
         query = query.where(
             (Application.officer == officer_id) & Application.status.in_(OPEN_APPLICATION_STATUSES)
@@ -210,9 +225,10 @@ def officer_names(applications):
 OVERSTAY_SHOWS = ("open", "escalated", "closed")
 
 
-def overstay_page(show, nationality, page):
+def overstay_page(show, nationality, page, since=None):
     """Overstay cases with their permit and foreigner: open ones by expiry (``escalated``: past
-    the threshold), or closed ones, newest first; page ``page``."""
+    the threshold), or closed ones, newest first; page ``page``; only those opened after
+    ``since`` (naive UTC) when given (Beranda's "new since your last visit")."""
     query = (
         OverstayCase.select(OverstayCase, Permit, Foreigner)
         .join(Permit, on=(OverstayCase.permit == Permit.id))
@@ -231,6 +247,8 @@ def overstay_page(show, nationality, page):
             query = query.where(OverstayCase.escalated_on.is_null(False))
     if nationality:
         query = query.where(Foreigner.nationality == nationality)
+    if since is not None:
+        query = query.where(OverstayCase.created_at > since)
     return list(query.paginate(page, PAGE_SIZE + 1))
 
 

@@ -64,7 +64,7 @@ EMAIL_OR_URL = re.compile(r"\S+@\S+|https?://\S+|\b[\w-]+\.(?:pdf|jpe?g|png|docx
 
 class _Text(HTMLParser):
     """The text a person sees or hears, one string per text node or attribute, and the links
-    of the navigation (``a.nav-link``)."""
+    of the navigation (``a.nav-link``, the menus' ``a.dropdown-item``)."""
 
     SKIP = {"script", "style", "template", "noscript"}
     SHOWN_ATTRS = ("placeholder", "title", "aria-label", "alt")
@@ -85,7 +85,8 @@ class _Text(HTMLParser):
                 self.parts.append(a[name])
         if tag == "input" and a.get("type") in ("submit", "button") and a.get("value"):
             self.parts.append(a["value"])
-        if tag == "a" and "nav-link" in (a.get("class") or "").split() and a.get("href"):
+        classes = set((a.get("class") or "").split())
+        if tag == "a" and classes & {"nav-link", "dropdown-item"} and a.get("href"):
             self.nav_links.append(a["href"])
 
     def handle_endtag(self, tag):

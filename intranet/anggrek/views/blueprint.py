@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from ...core import caches
 from ...core.actor import actor
+from ...core.navigation import NavGroup
 from ...core.responses import render
 from ...policy import admits, policy_for, roles
 from .. import ikm
@@ -25,7 +26,7 @@ from ..labels import (
 
 bp = Blueprint("anggrek", __name__, url_prefix="/anggrek")
 
-NAV = [("anggrek.index", _l("Si Anggrek"))]
+NAV_GROUP = NavGroup("anggrek", _l("Counters"), "Si Anggrek")
 
 OBSERVERS = ("atasan", "kepala")
 METRIC_READERS = ("loket", "atasan", "kepala")
@@ -60,6 +61,8 @@ TABS = [
     ("anggrek.list_counters", _l("Counters")),
     ("anggrek.edit_settings", _l("Settings")),
 ]
+
+NAV = TABS
 
 
 def _tabs():

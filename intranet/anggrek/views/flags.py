@@ -31,13 +31,14 @@ def _visible_flag(flag_id):
 def list_flags():
     user = actor()
     status = request.args.get("status", "")
-    cases = queries.flag_cases(user, status if status in FLAG_STATUSES else None)
+    status = status if status in (*FLAG_STATUSES, queries.UNDECIDED) else ""
+    cases = queries.flag_cases(user, status or None)
     people = queries.users_by_id({c.officer_id for c in cases} | {c.reporter_id for c in cases})
     record(
         "anggrek.flag.listed",
         object_type="Flag",
         actor=user,
-        detail={"status": status or "all", "count": len(cases)},
+        detail={"status": status, "count": len(cases)} if status else {"count": len(cases)},
     )
     return render(
         "anggrek/flags.html",

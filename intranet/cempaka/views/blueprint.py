@@ -8,12 +8,14 @@ from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
 from ...core import csp
+from ...core.navigation import NavGroup
 from ...policy import require
 from .. import queries
 from .. import settings as cset
 
 bp = Blueprint("cempaka", __name__, url_prefix="/cempaka")
 
+NAV_GROUP = NavGroup("cempaka", _l("WFH"), "Si Cempaka")
 NAV = [
     ("cempaka.my_submissions", _l("WFH deliverables")),
     ("cempaka.review_queue", _l("Review deliverables")),

@@ -4,8 +4,11 @@
 from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
+from ...core.navigation import ADMIN
+
 bp = Blueprint("notify", __name__)
 
+NAV_GROUP = ADMIN
 NAV = [
     ("notify.outbox", _l("Outbox")),
     ("notify.scheduler_runs", _l("Scheduled jobs")),

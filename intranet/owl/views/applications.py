@@ -10,7 +10,7 @@ from ...core.refusals import act, put_on_form, refuse_form
 from ...core.responses import redirect_to, render, render_invalid
 from ...policy import roles
 from .. import queries, settings
-from ..dates import as_date, wib_today, working_days_between
+from ..dates import as_date, received_before_standard, wib_today, working_days_between
 from ..forms import ApplicationForm, CompleteApplicationForm, RejectApplicationForm
 from ..models import Application, Foreigner
 from ..services import applications as services  # the views here take its names
@@ -58,7 +58,10 @@ def list_applications():
     status = request.args.get("status", "open")
     status = status if status in queries.APPLICATION_FILTERS else "open"
     before = int_arg("before")
-    applications = queries.application_page(status, before, actor().id)
+    overdue_from = received_before_standard(
+        wib_today(), settings.service_standard_days(), settings.public_holidays()
+    )
+    applications = queries.application_page(status, before, actor().id, overdue_from)
     more = len(applications) > queries.PAGE_SIZE
     applications = applications[: queries.PAGE_SIZE]
     return render(

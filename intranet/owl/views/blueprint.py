@@ -9,12 +9,13 @@ from flask_babel import lazy_gettext as _l
 from ... import policy
 from ...core import caches
 from ...core.actor import actor
+from ...core.navigation import NavGroup
 from ...core.responses import is_fragment_request
 from .. import labels
 
 bp = Blueprint("owl", __name__, url_prefix="/owl")
 
-NAV = [("owl.dashboard", _l("Stay permits"))]
+NAV_GROUP = NavGroup("owl", _l("Stay permits"), "Si Owl")
 
 REGISTRY_READ = ("izin_tinggal", "kepala")
 OVERSTAY_READ = ("inteldakim", "kepala")
@@ -31,6 +32,8 @@ TABS = [
     ("owl.list_disruptions", _l("Disruption notices")),
     ("owl.edit_settings", _l("Settings")),
 ]
+
+NAV = TABS
 
 _TABS = caches.Cache("owl.tabs", maxsize=64)
 

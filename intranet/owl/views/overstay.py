@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 
 from ...audit.services import record
 from ...core.actor import actor
-from ...core.args import page_arg, text_arg
+from ...core.args import datetime_arg, page_arg, text_arg
 from ...core.refusals import act, put_on_form
 from ...core.responses import redirect_to, render
 from ...policy import roles
@@ -26,8 +26,9 @@ def list_overstays():
     show = request.args.get("show", "open")
     show = show if show in queries.OVERSTAY_SHOWS else "open"
     nationality = text_arg("nationality", 2).upper()
+    since = datetime_arg("since")
     page = page_arg()
-    cases = queries.overstay_page(show, nationality, page)
+    cases = queries.overstay_page(show, nationality, page, since)
     more = len(cases) > queries.PAGE_SIZE
     cases = cases[: queries.PAGE_SIZE]
     rate, threshold = settings.overstay_rate(), settings.escalation_days()
@@ -45,6 +46,7 @@ def list_overstays():
         figures=figures,
         show=show,
         nationality=nationality,
+        since=since,
         page=page,
         more=more,
         today=today,
