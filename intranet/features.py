@@ -37,6 +37,7 @@ INSTALLED = (
     "intranet.cempaka",
     "intranet.anggrek",
     "intranet.jali",
+    "intranet.wbbm",
     "intranet.mailcatcher",
 )
 

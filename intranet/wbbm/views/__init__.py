@@ -1,0 +1,8 @@
+"""WBBM's pages: the head's dashboard, the evidence report (page and XLSX) and the targets."""
+
+from .blueprint import NAV, bp  # noqa: F401
+
+# isort: off
+
+
+# isort: on
