@@ -72,15 +72,15 @@ class Figure:
     explain: str = ""  # endpoint of the page that explains it
 
 
-SRC_TICKETS = _l("Si Anggrek: service events and tickets (anggrek_service_event, anggrek_ticket)")
-SRC_SURVEY = _l("Si Anggrek: satisfaction survey answers (anggrek_survey_response)")
-SRC_FLAGS = _l("Si Anggrek: flag cases (anggrek_flag)")
-SRC_PERMITS = _l("Si Owl: permits, expiry warnings and applications (owl_permit, owl_application)")
-SRC_OVERSTAY = _l("Si Owl: overstay cases and follow-ups (owl_overstay_case)")
-SRC_APPS = _l("Si Owl: decided applications (owl_application), office's closed days")
-SRC_VISITS = _l("Si Jali: visits (jali_visit)")
-SRC_SUBMISSIONS = _l("Si Cempaka: WFH deliverables (cempaka_submission)")
-SRC_NOTICES = _l("Si Emak: pay notices and the outbox (pay_notice, outbox_message)")
+SRC_TICKETS = _l("Si Anggrek: the counters' service events and tickets")
+SRC_SURVEY = _l("Si Anggrek: the applicants' satisfaction survey answers")
+SRC_FLAGS = _l("Si Anggrek: flag cases about counter officers")
+SRC_PERMITS = _l("Si Owl: stay permits, expiry warnings and applications")
+SRC_OVERSTAY = _l("Si Owl: overstay cases and Inteldakim follow-ups")
+SRC_APPS = _l("Si Owl: decided applications and the office's closed days")
+SRC_VISITS = _l("Si Jali: the front desk's visit log")
+SRC_SUBMISSIONS = _l("Si Cempaka: WFH deliverables and their review")
+SRC_NOTICES = _l("Si Emak: pay notices and their e-mails in the outbox")
 
 
 FIGURES = [

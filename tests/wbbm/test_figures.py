@@ -113,3 +113,15 @@ def test_periods():
     assert period_of("quarter", day).last == dt.date(2026, 12, 31)
     assert period_of("year", day).previous().first == dt.date(2025, 1, 1)
     assert period_of("month", dt.date(2026, 12, 5)).last == dt.date(2026, 12, 31)
+
+
+def test_the_cli_rebuilds_a_range(seeded, app):
+    from intranet.wbbm.models import RollupDay
+
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["wbbm", "rollup", "--from", "2026-11-01", "--to", "2026-11-30"])
+    assert result.exit_code == 0, result.output
+    assert "anggrek: 30 days rolled up" in result.output
+    assert RollupDay.select().where(RollupDay.service == "owl").count() == 30
+    bad = runner.invoke(args=["wbbm", "rollup", "--from", "2026-13-01", "--to", "2026-11-30"])
+    assert bad.exit_code != 0 and "YYYY-MM-DD" in bad.output

@@ -3,6 +3,8 @@
 from .blueprint import NAV, bp  # noqa: F401
 
 # isort: off
-
+from . import dashboard  # noqa: F401
+from . import evidence  # noqa: F401
+from . import targets  # noqa: F401
 
 # isort: on

@@ -28,3 +28,37 @@ def allowed_unit(user, requested):
     if requested is not None and requested != user.unit_id:
         abort(403)
     return Unit.get_by_id(user.unit_id), False
+
+
+def report_args(user):
+    """(Period, Unit or None, today, notes) from ?period=day|week|month|quarter|year,
+    ?date=YYYY-MM-DD (a day inside the period; today when absent) and ?unit=<id>. A value that
+    is not understood falls back to its default, and ``notes`` says so."""
+    from flask import request
+    from flask_babel import gettext as _
+
+    from ...anggrek import clock
+    from ...core.args import date_arg, int_arg
+    from ..figures import KINDS, period_of
+
+    notes = []
+    today = clock.today()
+    kind = request.args.get("period") or "month"
+    if kind not in KINDS:
+        notes.append(_("The period was not understood; a month is shown."))
+        kind = "month"
+    day = date_arg("date")
+    if day is None:
+        if request.args.get("date"):
+            notes.append(_("The date was not understood (write it as YYYY-MM-DD); today is used."))
+        day = today
+    elif day > today:
+        notes.append(_("That date is still to come; the current period is shown."))
+        day = today
+    requested = int_arg("unit")
+    if requested is None and request.args.get("unit"):
+        notes.append(_("The unit was not understood; the whole office is shown."))
+    unit, unknown = allowed_unit(user, requested)
+    if unknown:
+        notes.append(_("There is no such unit; the whole office is shown."))
+    return period_of(kind, day), unit, today, notes

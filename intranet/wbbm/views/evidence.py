@@ -1,0 +1,62 @@
+"""The WBBM evidence report of a period: a printable page (A4) and its XLSX twin."""
+
+from flask import current_app, make_response
+
+from ...audit.services import record
+from ...core.actor import actor
+from ...core.responses import render
+from ...policy import roles
+from .. import evidence as evidence_report
+from .. import figures, presenters
+from .blueprint import READERS, WHOLE_OFFICE, bp, report_args
+from .dashboard import period_links
+
+
+@bp.get("/evidence")
+@roles(*READERS)
+def evidence():
+    user = actor()
+    period, unit, today, notes = report_args(user)
+    report = figures.build(period, unit, today=today, with_trend=False)
+    whole_office = user.has_role(*WHOLE_OFFICE)
+    from ...people.models import Unit
+
+    return render(
+        "wbbm/evidence.html",
+        report=report,
+        areas=evidence_report.areas(report),
+        notes=notes,
+        units=list(Unit.select().order_by(Unit.name)) if whole_office else [],
+        whole_office=whole_office,
+        links=period_links("wbbm.evidence", period, unit, today),
+        show=presenters,
+    )
+
+
+@bp.get("/evidence.xlsx")
+@roles(*READERS)
+def evidence_xlsx():
+    user = actor()
+    period, unit, today, notes = report_args(user)
+    del notes  # the file is the period asked for, or its default
+    report = figures.build(period, unit, today=today, with_trend=False)
+    body = evidence_report.workbook(report, current_app.config.get("OFFICE_NAME", ""))
+    record(
+        "wbbm.evidence.exported",
+        object_type="Report",
+        detail={
+            "period": period.kind,
+            "from": period.first.isoformat(),
+            "to": period.last.isoformat(),
+            "unit": unit.id if unit is not None else None,
+        },
+    )
+    response = make_response(body)
+    response.headers["Content-Type"] = (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    name = f"wbbm-{period.kind}-{period.first.isoformat()}"
+    if unit is not None:
+        name += f"-unit{unit.id}"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response
