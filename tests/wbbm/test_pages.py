@@ -63,9 +63,12 @@ def test_a_supervisor_sees_only_their_unit(client, login_as, rolled_up):
     )
 
 
-def test_a_supervisor_without_a_unit_is_refused(client, login_as, make_user, rolled_up):
+def test_a_supervisor_without_a_unit_is_told_why(client, login_as, make_user, rolled_up):
     login_as(make_user("atasan", name="Tanpa Unit"))
-    assert client.get("/wbbm/").status_code == 403
+    response = client.get("/wbbm/")
+    assert response.status_code == 200
+    assert "tidak termasuk unit mana pun" in response.get_data(as_text=True)
+    assert "fig-" not in response.get_data(as_text=True)
 
 
 def test_the_head_filters_by_unit(client, login_as, rolled_up, kepala):

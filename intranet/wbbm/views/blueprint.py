@@ -14,17 +14,27 @@ READERS = ("kepala", "admin", "atasan")
 WHOLE_OFFICE = ("kepala", "admin")
 
 
+class NoUnit(Exception):
+    """A supervisor whose account belongs to no unit: there is no unit to show."""
+
+
+def no_unit_page():
+    from ...core.responses import render
+
+    return render("wbbm/no_unit.html")
+
+
 def allowed_unit(user, requested):
     """The unit (a Unit, or None for the whole office) ``user`` sees, given the unit id asked
     for. The head and admins see the whole office or any unit; a supervisor only their own unit
-    (403 when they ask for another)."""
+    (403 when they ask for another; ``NoUnit`` when they have none)."""
     if user.has_role(*WHOLE_OFFICE):
         if requested is None:
             return None, False
         unit = Unit.get_or_none(Unit.id == requested)
         return unit, unit is None  # an unknown unit: the whole office, and say so
     if user.unit_id is None:
-        abort(403)
+        raise NoUnit()
     if requested is not None and requested != user.unit_id:
         abort(403)
     return Unit.get_by_id(user.unit_id), False

@@ -10,7 +10,7 @@ from ...people.models import Unit
 from ...policy import roles
 from .. import figures, presenters
 from ..definitions import SERVICES
-from .blueprint import READERS, WHOLE_OFFICE, bp, report_args
+from .blueprint import READERS, WHOLE_OFFICE, NoUnit, bp, no_unit_page, report_args
 
 
 def period_links(endpoint, period, unit, today):
@@ -48,7 +48,10 @@ def explain_link(user, endpoint):
 @roles(*READERS)
 def dashboard():
     user = actor()
-    period, unit, today, notes = report_args(user)
+    try:
+        period, unit, today, notes = report_args(user)
+    except NoUnit:
+        return no_unit_page()
     report = figures.build(period, unit, today=today)
     sections = []
     for service, label, endpoint in SERVICES:

@@ -8,7 +8,7 @@ from ...core.responses import render
 from ...policy import roles
 from .. import evidence as evidence_report
 from .. import figures, presenters
-from .blueprint import READERS, WHOLE_OFFICE, bp, report_args
+from .blueprint import READERS, WHOLE_OFFICE, NoUnit, bp, no_unit_page, report_args
 from .dashboard import period_links
 
 
@@ -16,7 +16,10 @@ from .dashboard import period_links
 @roles(*READERS)
 def evidence():
     user = actor()
-    period, unit, today, notes = report_args(user)
+    try:
+        period, unit, today, notes = report_args(user)
+    except NoUnit:
+        return no_unit_page()
     report = figures.build(period, unit, today=today, with_trend=False)
     whole_office = user.has_role(*WHOLE_OFFICE)
     from ...people.models import Unit
@@ -37,7 +40,10 @@ def evidence():
 @roles(*READERS)
 def evidence_xlsx():
     user = actor()
-    period, unit, today, notes = report_args(user)
+    try:
+        period, unit, today, notes = report_args(user)
+    except NoUnit:
+        return no_unit_page()
     del notes  # the file is the period asked for, or its default
     report = figures.build(period, unit, today=today, with_trend=False)
     body = evidence_report.workbook(report, current_app.config.get("OFFICE_NAME", ""))
