@@ -357,13 +357,17 @@ def _values(period, unit_id, today, stamp, with_trend):
     return result
 
 
-def build(period, unit=None, *, today=None, with_trend=True):
-    """The Report of ``period`` for ``unit`` (a Unit, or None for the whole office)."""
+_UNSET = object()
+
+
+def build(period, unit=None, *, today=None, with_trend=True, stamp=_UNSET, targets=None):
+    """The Report of ``period`` for ``unit`` (a Unit, or None for the whole office); ``stamp``
+    (the last roll-up) and ``targets`` are read when not given."""
     today = today or clock.today()
-    stamp = last_updated()
+    stamp = last_updated() if stamp is _UNSET else stamp
     unit_id = unit.id if unit is not None else None
     values, (ikm_units, ikm_officers) = _values(period, unit_id, today, stamp, with_trend)
-    targets = settings.targets()
+    targets = settings.targets() if targets is None else targets
     results = []
     for figure in FIGURES:
         if figure.key not in values:

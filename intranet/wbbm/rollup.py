@@ -15,7 +15,7 @@ from peewee import fn
 from ..anggrek import clock
 from ..extensions import transaction
 from ..models import utcnow
-from . import sources
+from . import settings, sources
 from .models import Daily, Histogram, RollupDay
 
 RECENT_DAYS = 7
@@ -85,6 +85,7 @@ def rebuild(first, last, *, now=None, services=sources.SERVICES):
             count += _write(service, start, end, figures, signatures, now)
             start = end + dt.timedelta(days=1)
         done[service] = count
+    settings.forget()  # this process sees the new roll-up time at once
     return done
 
 
@@ -134,5 +135,8 @@ def refresh(as_of=None, *, recent_days=RECENT_DAYS, lookback_days=LOOKBACK_DAYS)
 
 
 def last_updated():
-    """When the roll-ups were last brought up to date (naive UTC), or None."""
-    return RollupDay.select(fn.MAX(RollupDay.computed_at)).scalar()
+    """When the roll-ups were last brought up to date (naive UTC), or None (kept for a few
+    seconds per process: ``settings.cached``)."""
+    return settings.cached(
+        "stamp", lambda: RollupDay.select(fn.MAX(RollupDay.computed_at)).scalar()
+    )

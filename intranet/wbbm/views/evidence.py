@@ -7,9 +7,9 @@ from ...core.actor import actor
 from ...core.responses import render
 from ...policy import roles
 from .. import evidence as evidence_report
-from .. import figures, presenters
+from .. import figures, presenters, settings
 from .blueprint import READERS, WHOLE_OFFICE, NoUnit, bp, no_unit_page, report_args
-from .dashboard import period_links
+from .dashboard import _units, period_links
 
 
 @bp.get("/evidence")
@@ -22,14 +22,12 @@ def evidence():
         return no_unit_page()
     report = figures.build(period, unit, today=today, with_trend=False)
     whole_office = user.has_role(*WHOLE_OFFICE)
-    from ...people.models import Unit
-
     return render(
         "wbbm/evidence.html",
         report=report,
         areas=evidence_report.areas(report),
         notes=notes,
-        units=list(Unit.select().order_by(Unit.name)) if whole_office else [],
+        units=settings.cached("units", _units) if whole_office else [],
         whole_office=whole_office,
         links=period_links("wbbm.evidence", period, unit, today),
         show=presenters,
