@@ -7,5 +7,6 @@ FEATURE = Feature(
     views="intranet.wbbm.views",
     models="intranet.wbbm.models",
     jobs="intranet.wbbm.jobs",
+    demo="intranet.wbbm.demo",
     nav=15,
 )
