@@ -6,6 +6,7 @@ import io
 
 from flask_babel import gettext as _
 
+from ..anggrek import ikm
 from .definitions import AREAS, SERVICE_LABELS, UNITS
 
 
@@ -68,6 +69,22 @@ def workbook(report, office_name):
         for row in sheet.iter_rows(min_row=5, min_col=10, max_col=11):
             for cell in row:
                 cell.number_format = "yyyy-mm-dd"
+    if report.ikm_units or report.ikm_officers:
+        sheet = book.create_sheet(title=str(_("Satisfaction index"))[:31])
+        sheet.append([_safe(f"{office_name} · {_('Satisfaction index by unit and officer')}")])
+        sheet.append([_safe(f"{report.period.label} · {scope}")])
+        sheet.append([])
+        sheet.append([_("Unit or officer"), _("Kind"), _("Answers"), "IKM", _("Grade")]
+                     + [str(e[1]) for e in ikm.ELEMENTS])  # fmt: skip
+        for cell in sheet[4]:
+            cell.font = Font(bold=True)
+        for kind, rows in ((_("unit"), report.ikm_units), (_("officer"), report.ikm_officers)):
+            for name, score in rows:
+                sheet.append(
+                    [_safe(name), kind, score.responses, float(score.value), score.grade]
+                    + [float(m) for m in score.element_means]
+                )
+        sheet.column_dimensions["A"].width = 34
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -125,14 +125,20 @@ def test_the_xlsx_holds_the_numbers_of_the_page(client, login_as, rolled_up, kep
     assert first.status_code == 200
     assert first.headers["Content-Type"].startswith("application/vnd.openxmlformats")
     book = load_workbook(io.BytesIO(first.data))
-    assert len(book.sheetnames) == 4  # one sheet per area
+    assert len(book.sheetnames) == 5  # one sheet per area, and the IKM by unit and officer
+    ikm_rows = list(book.worksheets[-1].iter_rows(min_row=5, values_only=True))
+    assert [(r[0], r[2], r[3], r[4]) for r in ikm_rows] == [
+        ("Seksi Lalu Lintas Keimigrasian", 2, 87.5, "B"),
+        ("Petugas Loket", 2, 87.5, "B"),
+    ]
+    assert ikm_rows[0][5:] == (3.5,) * 9
 
     def numbers(workbook):
         from intranet.wbbm.definitions import FIGURES
 
         labels = {str(f.label): f.key for f in FIGURES}
         out = {}
-        for sheet in workbook.worksheets:
+        for sheet in workbook.worksheets[:4]:
             for row in sheet.iter_rows(min_row=5, values_only=True):
                 if row[0] in labels:
                     assert row[1] is None or isinstance(row[1], int | float), row

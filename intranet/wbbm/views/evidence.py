@@ -2,6 +2,7 @@
 
 from flask import current_app, make_response
 
+from ...anggrek import ikm
 from ...audit.services import record
 from ...core.actor import actor
 from ...core.responses import render
@@ -31,6 +32,7 @@ def evidence():
         whole_office=whole_office,
         links=period_links("wbbm.evidence", period, unit, today),
         show=presenters,
+        ikm_elements=ikm.ELEMENTS,
     )
 
 
