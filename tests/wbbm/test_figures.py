@@ -125,3 +125,16 @@ def test_the_cli_rebuilds_a_range(seeded, app):
     assert RollupDay.select().where(RollupDay.service == "owl").count() == 30
     bad = runner.invoke(args=["wbbm", "rollup", "--from", "2026-13-01", "--to", "2026-11-30"])
     assert bad.exit_code != 0 and "YYYY-MM-DD" in bad.output
+
+
+def test_the_periodic_job_rolls_up_as_of_its_slot(seeded):
+    from intranet.wbbm import jobs
+    from intranet.wbbm.models import RollupDay
+    from intranet.wbbm.rollup import last_updated
+
+    slot = dt.datetime(2026, 11, 3, 2, 0)  # 3 November, 09:00 WIB
+    written = jobs.rollup(as_of=slot)
+    assert written > 0
+    assert last_updated() == slot
+    days = {d for (d,) in RollupDay.select(RollupDay.day).tuples()}
+    assert max(days) == dt.date(2026, 11, 3)  # nothing after the slot's day
