@@ -204,5 +204,7 @@ def i18n_check():
 
 
 def register_cli(app):
-    for group in (db_cli, users_cli, audit_cli, demo_cli, i18n_cli):
+    from .wbbm.cli import wbbm_cli
+
+    for group in (db_cli, users_cli, audit_cli, demo_cli, i18n_cli, wbbm_cli):
         app.cli.add_command(group)

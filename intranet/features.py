@@ -38,6 +38,7 @@ INSTALLED = (
     "intranet.cempaka",
     "intranet.anggrek",
     "intranet.jali",
+    "intranet.wbbm",
     "intranet.mailcatcher",
 )
 

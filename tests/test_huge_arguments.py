@@ -61,6 +61,9 @@ ARGUMENTS = {
     "owl.compliance": {"months": "int"},
     "owl.export_compliance": {"months": "int"},
     "people.list_users": {"page": "int"},
+    "wbbm.dashboard": {"date": "date", "unit": "int"},
+    "wbbm.evidence": {"date": "date", "unit": "int"},
+    "wbbm.evidence_xlsx": {"date": "date", "unit": "int"},
 }
 
 # Arguments that are not numbers or dates (text, choices), for the coverage check below.

@@ -95,6 +95,8 @@ ACTION_LABELS = {
     "owl.permit.updated": _l("Stay permit changed"),
     "owl.permit_scan": _l("Permit expiry scan"),
     "owl.report.exported": _l("Si Owl report exported"),
+    "wbbm.evidence.exported": _l("WBBM evidence report exported"),
+    "wbbm.targets.changed": _l("WBBM targets changed"),
     "owl.settings.changed": _l("Si Owl settings changed"),
     "owl.status.lookup": _l("Public status look-up"),
     "paynotice.read": _l("Pay slip read"),

@@ -38,6 +38,7 @@ JOB_LABELS = {
     "cempaka.coarsen_locations": _l("Si Cempaka: coarsen old locations"),
     "cempaka.supervisor_digest": _l("Si Cempaka: supervisors' daily digest"),
     "emak.complete_runs": _l("Si Emak: mark fully sent pay runs"),
+    "wbbm.rollup": _l("WBBM: bring the dashboard's figures up to date"),
     "jali.closing_sweep": _l("Si Jali: closing-time check-out of visitors"),
     "notify.purge_run_history": _l("Outbox: delete old run history"),
     "notify.reconcile": _l("Outbox: reconcile stuck e-mails"),
@@ -110,6 +111,7 @@ COUNT_PHRASES = {
     ),
     "cempaka.supervisor_digest": count_phrase("%(num)d digest queued", "%(num)d digests queued"),
     "emak.complete_runs": count_phrase("%(num)d pay run completed", "%(num)d pay runs completed"),
+    "wbbm.rollup": count_phrase("%(num)d service day rolled up", "%(num)d service days rolled up"),
     "jali.closing_sweep": count_phrase(
         "%(num)d visitor checked out", "%(num)d visitors checked out"
     ),

@@ -401,6 +401,14 @@ CASES = [
         keep=("[name=overstay_rate]", "[name=office_phone]"),
     ),
     Case(
+        "/wbbm/targets",
+        "admin",
+        "/wbbm/targets",
+        "#wbbm-targets",
+        {"[name=t_anggrek__wait_median]": "lima belas", "[name=t_owl__warned_share]": "95"},
+        keep=("[name=t_anggrek__wait_median]", "[name=t_owl__warned_share]"),
+    ),
+    Case(
         "/owl/disruptions/new",
         "admin",
         "/owl/disruptions/new",
