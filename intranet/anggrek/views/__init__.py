@@ -5,6 +5,6 @@ public survey. Submodules take ``bp`` from ``.blueprint``, never from this packa
 
 # Importing the submodules attaches their routes to bp.
 from . import board, console, desk, flags, reports, settings, survey  # noqa: F401
-from .blueprint import NAV, bp
+from .blueprint import NAV, NAV_GROUP, bp
 
-__all__ = ["NAV", "bp"]
+__all__ = ["NAV", "NAV_GROUP", "bp"]

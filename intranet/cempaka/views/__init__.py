@@ -4,6 +4,6 @@ deliverables (``mine``), one deliverable (``submission``), the supervisor's revi
 Importing the submodules attaches their routes to ``bp``."""
 
 from . import mine, queue, recap, settings, submission  # noqa: F401 - their routes attach to bp
-from .blueprint import NAV, bp
+from .blueprint import NAV, NAV_GROUP, bp
 
-__all__ = ["NAV", "bp"]
+__all__ = ["NAV", "NAV_GROUP", "bp"]

@@ -3,7 +3,7 @@ and a module per part: the overview, the registry (permits and foreigners), appl
 overstay, compliance, disruption notices, settings, and the public status page with its JSON
 twin. Views parse, call a service, render."""
 
-from .blueprint import NAV, bp  # noqa: F401
+from .blueprint import NAV, NAV_GROUP, bp  # noqa: F401
 
 # In the order the routes were always declared (the URL map lists them so).
 # isort: off

@@ -1,6 +1,6 @@
 """WBBM's pages: the head's dashboard, the evidence report (page and XLSX) and the targets."""
 
-from .blueprint import NAV, bp  # noqa: F401
+from .blueprint import NAV, NAV_GROUP, bp  # noqa: F401
 
 # isort: off
 from . import dashboard  # noqa: F401

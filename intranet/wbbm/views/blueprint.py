@@ -4,10 +4,12 @@ figures, and which unit a reader may see."""
 from flask import Blueprint, abort
 from flask_babel import lazy_gettext as _l
 
+from ...core.navigation import NavGroup
 from ...people.models import Unit
 
 bp = Blueprint("wbbm", __name__, url_prefix="/wbbm")
 
+NAV_GROUP = NavGroup("wbbm", _l("WBBM"))
 NAV = [("wbbm.dashboard", _l("WBBM dashboard")), ("wbbm.evidence", _l("Evidence report"))]
 
 READERS = ("kepala", "admin", "atasan")
