@@ -409,3 +409,36 @@ def browser_login(page, login, password=TEST_PASSWORD):
     page.fill("#password", password)
     page.click("#login-form button[type=submit]")
     page.wait_for_url("**/home")
+
+
+def open_menu(page, button):
+    """Open a navigation menu (``button``: its toggle's selector), unfolding the bar first on a
+    phone."""
+    toggler = page.locator(".navbar-toggler")
+    if toggler.is_visible() and not page.locator("#navmain.show").count():
+        toggler.click()
+        page.wait_for_selector("#navmain.show")
+    if page.locator(button).get_attribute("aria-expanded") != "true":
+        page.click(button)
+
+
+def nav_click(page, endpoint):
+    """Follow the navigation's link to ``endpoint``, through its menu as a person would."""
+    link = page.locator(f"#nav-links a[data-endpoint='{endpoint}']")
+    if not link.is_visible():
+        menu = page.locator(f"#nav-links li.dropdown:has(a[data-endpoint='{endpoint}'])")
+        open_menu(page, f"#menu-{menu.get_attribute('data-group')}")
+    link.click()
+
+
+def sign_out(page):
+    """Sign out from the user menu."""
+    open_menu(page, "#menu-account")
+    page.click("#sign-out")
+
+
+def switch_language(page, lang):
+    """Choose the language in the user menu (signed in) or on the bar (signed out)."""
+    if page.locator("#menu-account").count():
+        open_menu(page, "#menu-account")
+    page.click(f"button[name=lang][value={lang}]")

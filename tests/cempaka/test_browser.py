@@ -8,7 +8,7 @@ import pytest
 
 from intranet.cempaka import location
 from intranet.cempaka.models import Submission, SubmissionVersion
-from tests.conftest import browser_login
+from tests.conftest import browser_login, nav_click
 
 from .conftest import HOME, pdf_bytes
 
@@ -35,7 +35,7 @@ def _attach(page, name="laporan.pdf", data=None):
 
 def _open_form_via_navigation(page):
     """Reach the form the way staff do: boosted links from the home page."""
-    page.click("#nav-links a[data-endpoint='cempaka.my_submissions']")
+    nav_click(page, "cempaka.my_submissions")
     page.wait_for_url("**/cempaka/mine")
     page.click("#new-deliverable")
     page.wait_for_url("**/cempaka/new")
@@ -207,7 +207,7 @@ def test_review_inline_then_resubmit_and_emails(
     page = boss.new_page()
     page.on("dialog", lambda d: d.accept())
     browser_login(page, office.boss.email)
-    page.click("#nav-links a[data-endpoint='cempaka.review_queue']")
+    nav_click(page, "cempaka.review_queue")
     page.wait_for_url("**/cempaka/review")
     assert "Bukan bawahan Siti" not in page.inner_text("#queue-rows")
     # approve the first inline

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from intranet.emak.models import PayLine, PayNotice, PayRun
-from tests.conftest import browser_login
+from tests.conftest import browser_login, sign_out
 
 from .conftest import make_xlsx
 
@@ -99,7 +99,7 @@ def test_import_fix_finalise_send_and_read(
     assert PayNotice.select().where(PayNotice.outbox_id.is_null()).count() == 0
 
     # 6. Siti reads her notice in the intranet, and nobody else's.
-    page.click("#sign-out")
+    sign_out(page)
     browser_login(page, a.email)
     page.goto("/pay/slips")
     page.locator("#my-notices a").first.click()

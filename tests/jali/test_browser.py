@@ -13,7 +13,7 @@ from PIL import Image
 
 from intranet.jali.models import Visit
 from intranet.jali.services import wib_today
-from tests.conftest import browser_login
+from tests.conftest import browser_login, nav_click
 
 from .conftest import VALID_NIK
 
@@ -56,7 +56,7 @@ def test_front_desk_day(page, live_server, make_user, owl_registry, run_jobs, ma
     owl_registry("E1234567", expiry=wib_today() - dt.timedelta(days=12))
 
     browser_login(page, desk.email)
-    page.click("#nav-links a[data-endpoint='jali.show_desk']")  # boosted navigation
+    nav_click(page, "jali.show_desk")  # boosted navigation
     page.click("#jali-new-visit")
     _ready(page)
 
@@ -149,7 +149,7 @@ def test_front_desk_day(page, live_server, make_user, owl_registry, run_jobs, ma
     assert "John Smith" in alert["Subject"]
 
     # --- the reports' 30-day chart, drawn by static/js/jali.js from the page's data island
-    page.click("#nav-links a[data-endpoint='jali.show_reports']")
+    nav_click(page, "jali.show_reports")
     page.wait_for_function(
         "() => window.Chart && Chart.getChart(document.getElementById('jali-chart'))"
     )
