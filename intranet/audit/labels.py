@@ -250,6 +250,10 @@ DETAIL_LABELS = {
 }
 
 
+# The filters a listing was opened with ("status": "all").
+FILTER_LABELS = {"all": _l("All")}
+
+
 @caches.memoize("audit.value_labels", maxsize=1)
 def _value_maps():
     """{code: label} of every feature whose codes an audit detail may hold (lazy labels: one
@@ -257,6 +261,9 @@ def _value_maps():
     from ..anggrek import labels as anggrek
     from ..cempaka import labels as cempaka
     from ..emak.components import KIND_LABELS as pay_kinds
+    from ..jali import labels as jali
+    from ..jali.forms import CATEGORY_LABELS as visitor_categories
+    from ..notify.labels import JOB_LABELS, KIND_LABELS
     from ..owl import labels as owl
 
     maps = [
@@ -277,6 +284,12 @@ def _value_maps():
         owl.APPLICATION_STATUS_LABELS,
         owl.FOLLOW_UP_LABELS,
         owl.CLOSE_REASON_LABELS,
+        visitor_categories,
+        jali.PERMIT_STATE_LABELS,
+        jali.CHECKOUT_METHOD_LABELS,
+        KIND_LABELS,  # the kinds of e-mail (the outbox's actions)
+        JOB_LABELS,
+        FILTER_LABELS,
     ]
     merged = {}
     for mapping in maps:

@@ -26,6 +26,7 @@ The runner's own housekeeping is a periodic job too (``purge_run_history``; this
 import datetime as dt
 import importlib
 import inspect
+import json
 import logging
 import os
 import re
@@ -164,10 +165,22 @@ def _import(func_path):
 
 
 def _describe(result):
+    """A result as one line of the worker's console (English, for whoever runs the worker)."""
     if result is None:
         return ""
     if isinstance(result, dict):
         return ", ".join(f"{key}: {value}" for key, value in result.items())
+    return str(result)
+
+
+def stored_outcome(result):
+    """A result as the run's stored outcome: counts and dicts of counts as JSON (structured
+    data, told as sentences in the reader's language by ``intranet.notify.labels.describe``),
+    text as it is. Rows stored before as ``key: value, ...`` are still read back."""
+    if result is None:
+        return ""
+    if isinstance(result, dict | list | int | float):
+        return json.dumps(result, ensure_ascii=False, default=str)
     return str(result)
 
 
@@ -217,11 +230,11 @@ def execute_run(run_id):
     else:
         try:
             result = call_job(_import(job.func_path), run.slot)
-            status, outcome = OK, _describe(result)
+            status, outcome = OK, stored_outcome(result)
             if did_something(result):
-                log.info("%s: %s", run.job, outcome or "done")
+                log.info("%s: %s", run.job, _describe(result) or "done")
             else:
-                log.debug("%s: nothing to do (%s)", run.job, outcome)
+                log.debug("%s: nothing to do (%s)", run.job, _describe(result))
         except Exception as exc:
             log.exception("periodic job %s failed", run.job)
             status = FAILED

@@ -1,10 +1,13 @@
 """What the scheduler page says about a periodic job and its outcome, in the reader's language.
 
-A run's outcome is stored as text (``intranet.jobs.scheduler._describe``: a dict as
-``key: value, ...``, or JSON; a number; or a sentence). Here it is read back and told as
-translated phrases: one phrase per known key (``OUTCOME_PHRASES``; a job may give a key its own
-phrase in ``JOB_PHRASES``), a bare number by the job's phrase (``COUNT_PHRASES``). A key nobody
-named yet is shown as it is, so a new field is visible (and the role walk test asks for its phrase).
+A run's outcome is stored as structured data (``intranet.jobs.scheduler.stored_outcome``: a
+dict of counts or a number, as JSON); rows stored before hold ``key: value, ...`` text or the
+old English sentence of the history purge, and are read back the same way. A text the job
+returned or the error it raised is shown as it is. Here the data is told as translated phrases
+with their plurals (``ngettext``): one phrase per known key (``OUTCOME_PHRASES``; a job may
+give a key its own phrase in ``JOB_PHRASES``), a bare number by the job's phrase
+(``COUNT_PHRASES``). A key nobody named yet is shown as it is, so a new field is visible (and
+tests/notify/test_outcome_words.py asks for its phrase).
 
 Also the words for an outbox row's status and a run's status (``STATUS_LABELS``,
 ``RUN_STATUS_LABELS``) and for each kind of e-mail (``KIND_LABELS``).

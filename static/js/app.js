@@ -87,4 +87,53 @@
       document.body.setAttribute("hx-headers", JSON.stringify({"X-CSRFToken": input.value}));
     }
   });
+  // A table box that scrolls sideways (a wide table on a phone) must be reachable by keyboard
+  // (WCAG 2.1.1, axe's scrollable-region-focusable): it takes the focus, as a region named by
+  // the table's caption or the heading above it. A box that fits gives the focus back. Boxes
+  // with their own tabindex in the template are left alone.
+  var headingId = 0;
+  function labelFor(box) {
+    var caption = box.querySelector("caption");
+    if (caption) return caption;
+    for (var el = box; el && el.id !== "main"; el = el.parentElement) {
+      for (var prev = el.previousElementSibling; prev; prev = prev.previousElementSibling) {
+        if (/^H[1-6]$/.test(prev.tagName)) return prev;
+        var inner = prev.querySelectorAll("h1, h2, h3, h4, h5, h6");
+        if (inner.length) return inner[inner.length - 1];
+      }
+    }
+    return null;
+  }
+  function scrollBoxes(root) {
+    (root || document).querySelectorAll(".table-responsive").forEach(function (box) {
+      var managed = box.getAttribute("data-scroll-focus") === "auto";
+      if (box.hasAttribute("tabindex") && !managed) return;
+      var scrolls = box.scrollWidth > box.clientWidth + 1;
+      if (scrolls && !managed) {
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("data-scroll-focus", "auto");
+        var label = labelFor(box);
+        if (label) {
+          if (!label.id) label.id = "scroll-label-" + (++headingId);
+          box.setAttribute("role", "region");
+          box.setAttribute("aria-labelledby", label.id);
+        }
+      } else if (!scrolls && managed) {
+        ["tabindex", "data-scroll-focus", "role", "aria-labelledby"].forEach(function (a) {
+          box.removeAttribute(a);
+        });
+      }
+    });
+  }
+  document.addEventListener("htmx:load", function (evt) { scrollBoxes(evt.detail.elt); });
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { scrollBoxes(); });
+  } else {
+    scrollBoxes();
+  }
+  var resizing = null;
+  window.addEventListener("resize", function () {
+    window.clearTimeout(resizing);
+    resizing = window.setTimeout(function () { scrollBoxes(); }, 150);
+  });
 })();

@@ -20,6 +20,7 @@ from html.parser import HTMLParser
 
 import pytest
 
+from tests.browser.axe import page_width_problem
 from tests.conftest import TEST_PASSWORD, browser_login
 
 EMAIL = "{}@kanim-jakpus.example"
@@ -568,6 +569,9 @@ def _problems(page, case):
         value = form.locator(selector).first.input_value()
         if value != case.fills[selector]:
             problems.append(f"{selector} holds {value!r}, typed {case.fills[selector]!r}")
+    too_wide = page_width_problem(page)  # the refused form must still fit a phone
+    if too_wide:
+        problems.append(too_wide)
     return problems
 
 
