@@ -14,11 +14,6 @@ AXE_JS = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "ax
 
 SERIOUS = ("serious", "critical")
 
-# The navigation bar is being rebuilt (issue 17 item 1: grouped menus, a user menu). The old one
-# shows the user's name in `text-white-50` (#who, 4.47:1 on the primary blue) and is excluded
-# here until the new navbar lands; THE INTEGRATOR REMOVES THIS EXCLUSION when it does, so that
-# the new navigation is checked like the rest of the page.
-PENDING_NAVBAR = ("nav.navbar",)
 
 _source = None
 
