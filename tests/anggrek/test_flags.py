@@ -231,7 +231,7 @@ def _crawl(client, app, flag):
         except Exception:  # noqa: S112 - a rule whose arguments we cannot fill
             continue
         r = client.get(url)
-        seen[url] = (r.status_code, r.get_data(as_text=True))
+        seen[url] = (r.status_code, r.get_data().decode("utf-8", "replace"))  # XLSX too
     return seen
 
 

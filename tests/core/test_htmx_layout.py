@@ -82,7 +82,7 @@ def test_navigation_bar_is_shared_but_names_tokens_and_paths_are_each_requests_o
         'name="next" value="/admin/users/?q=&#34;&gt;&lt;script&gt;"' in html_1
     )
     assert 'name="next" value="/admin/users/?q=budi"' in html_2
-    assert 'class="nav-link active" aria-current="page" href="/admin/users/"' in html_2
+    assert 'class="dropdown-item active" aria-current="page" href="/admin/users/"' in html_2
     assert "<script>" not in html_1.split("<main")[0].replace("<script src=", "")
 
 
